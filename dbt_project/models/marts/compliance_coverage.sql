@@ -1,0 +1,73 @@
+-- Rule §6: one row per as-of date with the status counts, coverage and the control verdict.
+with as_of as (
+    select {{ as_of_date() }} as as_of_date
+),
+
+compliance as (
+    select * from {{ ref('fct_training_compliance') }}
+    where as_of_date = {{ as_of_date() }}
+),
+
+rejects as (
+    select * from {{ ref('stg_landing__load_rejects') }}
+),
+
+unmatched_lms_records as (
+    select * from {{ ref('fct_unmatched_lms_records') }}
+    where as_of_date = {{ as_of_date() }}
+),
+
+status_counts as (
+    select
+        count(*) as in_scope_count,
+        {% for status in ['compliant', 'exempt', 'on_leave', 'in_grace_period', 'overdue', 'never_completed'] -%}
+        count(case when status = '{{ status }}' then 1 end) as {{ status }}_count,
+        {% endfor -%}
+        count(case when not is_compliant then 1 end) as failing_count,
+        count(case when is_due_soon then 1 end) as due_soon_count
+    from compliance
+),
+
+reject_counts as (
+    select
+        count(distinct case when export_source = 'hr' then line end) as hr_rejected_row_count,
+        count(distinct case when export_source = 'lms' then line end) as lms_rejected_row_count,
+        count(distinct case when export_source = 'exceptions' then line end)
+            as exceptions_rejected_row_count
+    from rejects
+),
+
+unmatched_counts as (
+    select count(*) as unmatched_lms_record_count from unmatched_lms_records
+),
+
+measured as (
+    select
+        as_of.as_of_date,
+        status_counts.*,
+        reject_counts.*,
+        unmatched_counts.*,
+        case
+            when status_counts.in_scope_count > 0
+                then round(
+                    100.0 * (status_counts.in_scope_count - status_counts.failing_count)
+                    / status_counts.in_scope_count, 4
+                )
+        end as coverage_pct,
+        case
+            when status_counts.in_scope_count > 0
+                then round(100.0 * status_counts.compliant_count / status_counts.in_scope_count, 4)
+        end as completion_pct
+    from as_of
+    cross join status_counts
+    cross join reject_counts
+    cross join unmatched_counts
+)
+
+select
+    *,
+    -- §6: an unevaluable HR row means someone may be missing, so the control cannot pass.
+    coalesce(coverage_pct = 100, false)
+    and in_scope_count > 0
+    and hr_rejected_row_count = 0 as control_passed
+from measured

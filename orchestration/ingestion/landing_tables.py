@@ -1,0 +1,75 @@
+"""DDL of the landing schema: one table per export plus the rejects and load audit.
+
+Landing tables keep every as-of date; a load replaces only its own day's rows.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from orchestration.ingestion.contract import CONTRACTS, ExportContract, Kind
+
+LANDING_SCHEMA = "landing"
+REJECTS_TABLE = f"{LANDING_SCHEMA}.load_rejects"
+AUDIT_TABLE = f"{LANDING_SCHEMA}.load_audit"
+
+_SQL_TYPES = {
+    Kind.TEXT: "varchar",
+    Kind.DATE: "date",
+    Kind.DATE_OR_TIMESTAMP: "varchar",
+    Kind.ENUM: "varchar",
+    Kind.SCORE: "double",
+}
+
+
+def landing_table(contract: ExportContract) -> str:
+    return f"{LANDING_SCHEMA}.{contract.landing_table}"
+
+
+def _export_table_ddl(contract: ExportContract) -> str:
+    columns = ",\n    ".join(
+        f"{column.name} {_SQL_TYPES[column.kind]}" for column in contract.columns
+    )
+    return f"""
+create table if not exists {landing_table(contract)} (
+    as_of_date date not null,
+    source_line bigint not null,
+    {columns}
+)"""
+
+
+_REJECTS_DDL = f"""
+create table if not exists {REJECTS_TABLE} (
+    as_of_date date not null,
+    source varchar not null,
+    source_file varchar not null,
+    line bigint,
+    column_name varchar,
+    reason varchar not null,
+    value varchar
+)"""
+
+_AUDIT_DDL = f"""
+create table if not exists {AUDIT_TABLE} (
+    as_of_date date not null,
+    source varchar not null,
+    source_file varchar not null,
+    file_present boolean not null,
+    sha256 varchar,
+    size_bytes bigint,
+    record_count bigint not null,
+    loaded_row_count bigint not null,
+    rejected_row_count bigint not null,
+    file_columns varchar[],
+    extra_columns varchar[],
+    missing_optional_columns varchar[],
+    loaded_at timestamp not null
+)"""
+
+
+def ensure_landing_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(f"create schema if not exists {LANDING_SCHEMA}")
+    for contract in CONTRACTS:
+        connection.execute(_export_table_ddl(contract))
+    connection.execute(_REJECTS_DDL)
+    connection.execute(_AUDIT_DDL)

@@ -1,0 +1,274 @@
+"""Loads one day's export into the landing schema, rejecting rows that break the contract."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingestion.contract import ExportContract
+from orchestration.ingestion.errors import ExportError, MissingExportError
+from orchestration.ingestion.file_facts import FileFacts, inspect_file
+from orchestration.ingestion.header import HeaderCheck, check_header
+from orchestration.ingestion.landing_tables import (
+    AUDIT_TABLE,
+    REJECTS_TABLE,
+    ensure_landing_schema,
+    landing_table,
+)
+from orchestration.ingestion.record_lines import one_record_per_line, record_start_lines
+from orchestration.ingestion.validation_sql import (
+    column_rejects_sql,
+    duplicate_rejects_sql,
+    quote_literal,
+    typed_rows_sql,
+)
+
+REJECT_SAMPLE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Reject:
+    line: int | None
+    column: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    source: str
+    as_of_date: date
+    path: Path
+    file_present: bool
+    sha256: str | None = None
+    size_bytes: int | None = None
+    record_count: int = 0
+    loaded_row_count: int = 0
+    rejected_row_count: int = 0
+    file_columns: tuple[str, ...] = ()
+    extra_columns: tuple[str, ...] = ()
+    missing_optional_columns: tuple[str, ...] = ()
+    loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    reject_sample: tuple[Reject, ...] = ()
+
+
+def _read_incoming(
+    connection: duckdb.DuckDBPyConnection, facts: FileFacts, header: HeaderCheck, token: str
+) -> None:
+    """Materialises `incoming` and `structural_rejects` for the file, read exactly once."""
+    columns = ", ".join(f"{quote_literal(name)}: 'VARCHAR'" for name in header.file_columns)
+    connection.execute(
+        f"""
+        create or replace temp table incoming_ordered as
+        select row_number() over () as ordinal, *
+        from read_csv(
+            {quote_literal(str(facts.path))},
+            header = true, auto_detect = false, columns = {{{columns}}},
+            delim = ',', quote = '"', escape = '"', strict_mode = true,
+            store_rejects = true, rejects_table = 'csv_errors_{token}',
+            rejects_scan = 'csv_scans_{token}'
+        )
+        """
+    )
+    # DuckDB numbers a rejected record by its position among records, header first.
+    connection.execute(
+        f"""
+        create or replace temp table structural_errors as
+        select line - 1 as record_number,
+               first(column_name order by column_idx) as column_name,
+               string_agg(distinct error_message, '; ') as reason
+        from csv_errors_{token}
+        group by line
+        """
+    )
+    connection.execute(f"drop table if exists csv_errors_{token}")
+    connection.execute(f"drop table if exists csv_scans_{token}")
+
+    kept = connection.execute("select count(*) from incoming_ordered").fetchone()[0]
+    broken = connection.execute("select count(*) from structural_errors").fetchone()[0]
+    record_count = kept + broken
+
+    if broken:
+        # The k-th readable record is the k-th record number not taken by a broken one.
+        record_numbers = f"""
+            select record_number, row_number() over (order by record_number) as ordinal
+            from (select range + 1 as record_number from range({record_count}))
+            anti join structural_errors using (record_number)"""
+    else:
+        record_numbers = "select ordinal as record_number, ordinal from incoming_ordered"
+
+    if one_record_per_line(facts.physical_lines, record_count):
+        line_of = "record_number + 1"
+        line_join = ""
+    else:
+        connection.execute(
+            "create or replace temp table record_lines (record_number bigint, source_line bigint)"
+        )
+        connection.executemany(
+            "insert into record_lines values (?, ?)", list(record_start_lines(facts.path))
+        )
+        line_of = "record_lines.source_line"
+        line_join = "left join record_lines using (record_number)"
+
+    connection.execute(
+        f"""
+        create or replace temp table incoming as
+        select numbered.record_number, {line_of} as source_line,
+               incoming_ordered.* exclude (ordinal)
+        from incoming_ordered
+        join ({record_numbers}) as numbered using (ordinal)
+        {line_join}
+        """
+    )
+    connection.execute(
+        f"""
+        create or replace temp table structural_rejects as
+        select record_number, {line_of} as source_line, column_name, reason, null as value
+        from structural_errors
+        {line_join}
+        """
+    )
+    connection.execute("drop table incoming_ordered")
+    connection.execute("drop table structural_errors")
+
+
+def _find_rejects(
+    connection: duckdb.DuckDBPyConnection, contract: ExportContract, header: HeaderCheck
+) -> None:
+    typed_sql = typed_rows_sql(contract, header.file_names_by_column)
+    connection.execute(f"create or replace temp view typed as {typed_sql}")
+    queries = [
+        "select * from structural_rejects",
+        column_rejects_sql(contract, header.file_names_by_column),
+        *duplicate_rejects_sql(contract),
+    ]
+    union = "\nunion all\n".join(f"({query})" for query in queries if query.strip())
+    connection.execute(
+        "create or replace temp table rejects as "
+        "select record_number, source_line, #3 as column_name, #4 as reason, "
+        f"cast(#5 as varchar) as value from ({union})"
+    )
+
+
+def _replace_day(
+    connection: duckdb.DuckDBPyConnection, contract: ExportContract, report: LoadReport
+) -> None:
+    """Swaps this day's landing rows, rejects and audit row in one transaction."""
+    day = {"day": report.as_of_date.isoformat(), "source": contract.source}
+    connection.execute("begin transaction")
+    try:
+        connection.execute(
+            f"delete from {landing_table(contract)} where as_of_date = $day", {"day": day["day"]}
+        )
+        connection.execute(
+            f"delete from {REJECTS_TABLE} where as_of_date = $day and source = $source", day
+        )
+        connection.execute(
+            f"delete from {AUDIT_TABLE} where as_of_date = $day and source = $source", day
+        )
+        if report.file_present:
+            columns = ", ".join(contract.column_names)
+            connection.execute(
+                f"""
+                insert into {landing_table(contract)} (as_of_date, source_line, {columns})
+                select cast($day as date), source_line, {columns}
+                from typed
+                anti join (select distinct record_number from rejects) using (record_number)
+                order by record_number
+                """,
+                {"day": day["day"]},
+            )
+            connection.execute(
+                f"""
+                insert into {REJECTS_TABLE}
+                select cast($day as date), $source, $file, source_line, column_name, reason, value
+                from rejects
+                order by source_line, column_name
+                """,
+                {**day, "file": str(report.path)},
+            )
+        connection.execute(
+            f"insert into {AUDIT_TABLE} values (cast($day as date), $source, $file, $present, "
+            "$sha256, $size, $records, $loaded, $rejected, $file_columns, $extra, $missing, "
+            "$loaded_at)",
+            {
+                **day,
+                "file": str(report.path),
+                "present": report.file_present,
+                "sha256": report.sha256,
+                "size": report.size_bytes,
+                "records": report.record_count,
+                "loaded": report.loaded_row_count,
+                "rejected": report.rejected_row_count,
+                "file_columns": list(report.file_columns),
+                "extra": list(report.extra_columns),
+                "missing": list(report.missing_optional_columns),
+                "loaded_at": report.loaded_at.replace(tzinfo=None),
+            },
+        )
+        connection.execute("commit")
+    except Exception:
+        connection.execute("rollback")
+        raise
+
+
+def _drop_temporaries(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute("drop view if exists typed")
+    for table in ("incoming", "structural_rejects", "rejects", "record_lines"):
+        connection.execute(f"drop table if exists {table}")
+
+
+def load_export(
+    connection: duckdb.DuckDBPyConnection,
+    contract: ExportContract,
+    landing_dir: Path,
+    as_of_date: date,
+) -> LoadReport:
+    """Loads `contract`'s export for `as_of_date`; raises ExportError if it cannot be read."""
+    ensure_landing_schema(connection)
+    path = contract.path_for(landing_dir, as_of_date)
+    if not path.is_file():
+        if not contract.optional_file:
+            raise MissingExportError(path, contract.description)
+        report = LoadReport(contract.source, as_of_date, path, file_present=False)
+        _replace_day(connection, contract, report)
+        return report
+
+    facts = inspect_file(path)
+    if facts.size_bytes == 0:
+        raise ExportError(path, "file is empty (0 bytes): expected at least a header row")
+    header = check_header(path, contract)
+    token = uuid.uuid4().hex[:12]
+    try:
+        _read_incoming(connection, facts, header, token)
+        _find_rejects(connection, contract, header)
+        record_count, rejected = connection.execute(
+            "select (select count(*) from incoming) + (select count(*) from structural_rejects), "
+            "(select count(distinct record_number) from rejects)"
+        ).fetchone()
+        sample = connection.execute(
+            f"select source_line, column_name, reason from rejects "
+            f"order by source_line, column_name limit {REJECT_SAMPLE_SIZE}"
+        ).fetchall()
+        report = LoadReport(
+            source=contract.source,
+            as_of_date=as_of_date,
+            path=path,
+            file_present=True,
+            sha256=facts.sha256,
+            size_bytes=facts.size_bytes,
+            record_count=record_count,
+            loaded_row_count=record_count - rejected,
+            rejected_row_count=rejected,
+            file_columns=header.file_columns,
+            extra_columns=header.extra_columns,
+            missing_optional_columns=header.missing_optional_columns,
+            reject_sample=tuple(Reject(line, column, reason) for line, column, reason in sample),
+        )
+        _replace_day(connection, contract, report)
+        return report
+    finally:
+        _drop_temporaries(connection)

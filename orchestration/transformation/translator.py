@@ -1,0 +1,26 @@
+"""How dbt nodes become Dagster assets: groups by folder, owners in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetSpec
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
+
+CONTROL_OWNER = "team:security-compliance"
+
+
+class ComplianceDbtTranslator(DagsterDbtTranslator):
+    def __init__(self) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+    def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        resource = self.get_resource_props(manifest, unique_id)
+        if resource["resource_type"] == "source":
+            return spec
+        group = "compliance_rules" if resource["resource_type"] == "seed" else resource["fqn"][1]
+        return spec.replace_attributes(group_name=group, owners=[CONTROL_OWNER])
