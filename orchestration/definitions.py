@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dagster import Definitions, in_process_executor
-from dagster_dbt import DbtCliResource
 
 from orchestration.ingestion.assets import landing_exports
 from orchestration.landing import LandingZoneResource
 from orchestration.schedules import daily_compliance_job, daily_compliance_schedule
 from orchestration.settings import landing_dir, warehouse_path
 from orchestration.transformation.assets import compliance_dbt_models
-from orchestration.transformation.project import dbt_executable, dbt_project
+from orchestration.transformation.project import dbt_resource
 from orchestration.warehouse import WarehouseResource
 
 defs = Definitions(
@@ -20,7 +19,7 @@ defs = Definitions(
     resources={
         "warehouse": WarehouseResource(path=str(warehouse_path())),
         "landing_zone": LandingZoneResource(path=str(landing_dir())),
-        "dbt": DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable()),
+        "dbt": dbt_resource(),
     },
     # One warehouse file and one writer: separate processes per step only add start-up time.
     executor=in_process_executor,

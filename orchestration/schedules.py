@@ -8,13 +8,11 @@ from dagster import (
     schedule,
 )
 
-from orchestration.partitions import daily_as_of_dates
 from orchestration.settings import SCHEDULE_CRON_VAR, TIMEZONE_VAR, setting
 
 daily_compliance_job = define_asset_job(
     name="daily_compliance_job",
     selection=AssetSelection.all(),
-    partitions_def=daily_as_of_dates,
     description="Loads the day's exports, builds the compliance models and runs their checks.",
 )
 

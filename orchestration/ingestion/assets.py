@@ -6,6 +6,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
+    BackfillPolicy,
     Failure,
     MaterializeResult,
     MetadataValue,
@@ -89,6 +90,7 @@ def _report_metadata(report: LoadReport) -> dict[str, object]:
     ],
     partitions_def=daily_as_of_dates,
     pool=WAREHOUSE_POOL,
+    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
 )
 def landing_exports(
     context: AssetExecutionContext,

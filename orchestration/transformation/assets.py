@@ -2,7 +2,7 @@
 
 import json
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, BackfillPolicy
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.partitions import WAREHOUSE_POOL, daily_as_of_dates
@@ -18,6 +18,8 @@ prepare_manifest()
     partitions_def=daily_as_of_dates,
     dagster_dbt_translator=ComplianceDbtTranslator(),
     pool=WAREHOUSE_POOL,
+    # dbt builds one as-of date per invocation (--vars as_of_date).
+    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
 )
 def compliance_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """Builds seeds, models and data tests for the partition's as-of date."""

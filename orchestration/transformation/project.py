@@ -8,7 +8,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.settings import DBT_PROJECT_DIR, WAREHOUSE_VAR, warehouse_path
 
@@ -27,11 +27,14 @@ def dbt_project() -> DbtProject:
     )
 
 
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())
+
+
 def prepare_manifest(force: bool = False) -> None:
     """Runs `dbt parse` so target/manifest.json exists before definitions load."""
-    project = dbt_project()
-    if force or not project.manifest_path.exists():
-        project.preparer.prepare(project)
+    if force or not dbt_project().manifest_path.exists():
+        dbt_resource().cli(["--quiet", "parse"], target_path=dbt_project().target_path).wait()
 
 
 def dbt_executable() -> str:

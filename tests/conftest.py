@@ -1,0 +1,91 @@
+"""Shared fixtures: a prepared dbt manifest and real runs of the pipeline in temp folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.transformation.project import prepare_manifest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+BIN_DIR = Path(sys.executable).parent
+INSTANCE_TEMPLATE = PROJECT_ROOT / "orchestration" / "instance" / "dagster.yaml"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prepared_manifest() -> None:
+    prepare_manifest(force=True)
+
+
+@dataclass(frozen=True)
+class PipelineFolders:
+    """A landing zone, a warehouse and a Dagster home of one test, all in tmp."""
+
+    root: Path
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse" / "compliance.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster_home"
+
+    def environment(self) -> dict[str, str]:
+        self.dagster_home.mkdir(parents=True, exist_ok=True)
+        if not (self.dagster_home / "dagster.yaml").exists():
+            shutil.copyfile(INSTANCE_TEMPLATE, self.dagster_home / "dagster.yaml")
+        return {
+            **os.environ,
+            "COMPLIANCE_LANDING_DIR": str(self.landing),
+            "COMPLIANCE_WAREHOUSE": str(self.warehouse),
+            "DAGSTER_HOME": str(self.dagster_home),
+        }
+
+    def materialize(self, as_of_date: date) -> subprocess.CompletedProcess[str]:
+        """The data contract's command, exactly as a user runs it."""
+        return subprocess.run(
+            [
+                str(BIN_DIR / "dagster"),
+                "asset",
+                "materialize",
+                "-m",
+                "orchestration",
+                "--select",
+                "*",
+                "--partition",
+                as_of_date.isoformat(),
+            ],
+            cwd=PROJECT_ROOT,
+            env=self.environment(),
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+
+    def materialize_ok(self, as_of_date: date) -> None:
+        result = self.materialize(as_of_date)
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-8000:]
+
+    def query(self, sql: str, parameters: list[object] | None = None) -> list[tuple]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as connection:
+            return connection.execute(sql, parameters or []).fetchall()
+
+
+@pytest.fixture
+def pipeline_folders(tmp_path: Path) -> Iterator[PipelineFolders]:
+    yield PipelineFolders(tmp_path)
