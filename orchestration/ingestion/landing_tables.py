@@ -45,6 +45,7 @@ create table if not exists {REJECTS_TABLE} (
     source_file varchar not null,
     line bigint,
     column_name varchar,
+    rule varchar not null,
     reason varchar not null,
     value varchar
 )"""

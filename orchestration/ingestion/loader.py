@@ -79,7 +79,7 @@ def _read_incoming(
         create or replace temp table structural_errors as
         select line - 1 as record_number,
                first(column_name order by column_idx) as column_name,
-               string_agg(distinct error_message, '; ') as reason
+               string_agg(distinct lower(error_type) || ': ' || error_message, '; ') as reason
         from csv_errors_{token}
         group by line
         """
@@ -126,7 +126,8 @@ def _read_incoming(
     connection.execute(
         f"""
         create or replace temp table structural_rejects as
-        select record_number, {line_of} as source_line, column_name, reason, null as value
+        select record_number, {line_of} as source_line, column_name, 'structure' as rule,
+               reason, null as value
         from structural_errors
         {line_join}
         """
@@ -148,8 +149,8 @@ def _find_rejects(
     union = "\nunion all\n".join(f"({query})" for query in queries if query.strip())
     connection.execute(
         "create or replace temp table rejects as "
-        "select record_number, source_line, #3 as column_name, #4 as reason, "
-        f"cast(#5 as varchar) as value from ({union})"
+        "select record_number, source_line, #3 as column_name, #4 as rule, #5 as reason, "
+        f"cast(#6 as varchar) as value from ({union})"
     )
 
 
@@ -184,7 +185,8 @@ def _replace_day(
             connection.execute(
                 f"""
                 insert into {REJECTS_TABLE}
-                select cast($day as date), $source, $file, source_line, column_name, reason, value
+                select cast($day as date), $source, $file, source_line, column_name, rule,
+                       reason, value
                 from rejects
                 order by source_line, column_name
                 """,

@@ -20,6 +20,7 @@ select
     match_method,
     due_on,
     days_until_due,
+    days_overdue,
     grace_ends_on,
     has_active_exception,
     exception_expires_on,

@@ -10,6 +10,7 @@ renamed as (
         source_file,
         line,
         column_name,
+        rule,
         reason
     from source
 )
