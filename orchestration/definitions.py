@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from dagster import Definitions, in_process_executor
 
+from orchestration.alerting.sensors import compliance_alert_sensor, compliance_freshness_sensor
 from orchestration.ingestion.assets import landing_exports
 from orchestration.landing import LandingZoneResource
 from orchestration.schedules import daily_compliance_job, daily_compliance_schedule
 from orchestration.settings import landing_dir, warehouse_path
 from orchestration.transformation.assets import compliance_dbt_models
 from orchestration.transformation.project import dbt_resource
+from orchestration.validation.checks import gx_asset_checks
 from orchestration.warehouse import WarehouseResource
 
 defs = Definitions(
     assets=[landing_exports, compliance_dbt_models],
+    asset_checks=gx_asset_checks,
     jobs=[daily_compliance_job],
     schedules=[daily_compliance_schedule],
+    sensors=[compliance_alert_sensor, compliance_freshness_sensor],
     resources={
         "warehouse": WarehouseResource(path=str(warehouse_path())),
         "landing_zone": LandingZoneResource(path=str(landing_dir())),

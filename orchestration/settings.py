@@ -11,6 +11,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 DATA_DIR = PROJECT_ROOT / "data"
 
 LANDING_DIR_VAR = "COMPLIANCE_LANDING_DIR"
@@ -18,6 +19,8 @@ WAREHOUSE_VAR = "COMPLIANCE_WAREHOUSE"
 PARTITIONS_START_VAR = "COMPLIANCE_PARTITIONS_START"
 SCHEDULE_CRON_VAR = "COMPLIANCE_SCHEDULE_CRON"
 TIMEZONE_VAR = "COMPLIANCE_TIMEZONE"
+DOCS_DIR_VAR = "COMPLIANCE_DOCS_DIR"
+FRESHNESS_DEADLINE_VAR = "COMPLIANCE_FRESHNESS_DEADLINE"
 
 DEFAULTS: dict[str, str] = {
     LANDING_DIR_VAR: str(DATA_DIR / "sample_landing"),
@@ -26,6 +29,9 @@ DEFAULTS: dict[str, str] = {
     # Exports land overnight; 06:00 leaves the HRIS and LMS jobs time to finish.
     SCHEDULE_CRON_VAR: "0 6 * * *",
     TIMEZONE_VAR: "UTC",
+    DOCS_DIR_VAR: str(DATA_DIR / "docs"),
+    # Today's run must have succeeded by then (HH:MM in COMPLIANCE_TIMEZONE).
+    FRESHNESS_DEADLINE_VAR: "09:00",
 }
 
 
@@ -41,3 +47,7 @@ def landing_dir() -> Path:
 
 def warehouse_path() -> Path:
     return Path(setting(WAREHOUSE_VAR)).expanduser().resolve()
+
+
+def docs_dir() -> Path:
+    return Path(setting(DOCS_DIR_VAR)).expanduser().resolve()

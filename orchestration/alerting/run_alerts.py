@@ -1,0 +1,116 @@
+"""Turns a finished run's failed checks or failure into one alert an on-call person can act on."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
+
+from orchestration.alerting.channels import Alert
+
+BASE_URL_VAR = "COMPLIANCE_DAGSTER_BASE_URL"
+GATE_CHECK = "gx_coverage_gate"
+PEOPLE_IN_MESSAGE = 10
+
+
+@dataclass(frozen=True)
+class CheckFailure:
+    asset: str
+    check_name: str
+    severity: AssetCheckSeverity
+    metadata: dict[str, Any]
+
+
+def run_url(run_id: str) -> str:
+    base = os.environ.get(BASE_URL_VAR, "").strip() or "http://127.0.0.1:3000"
+    return f"{base.rstrip('/')}/runs/{run_id}"
+
+
+def _plain(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def failed_checks(instance: DagsterInstance, run_id: str) -> list[CheckFailure]:
+    failures = []
+    for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = entry.dagster_event.asset_check_evaluation_data
+        if evaluation.passed:
+            continue
+        failures.append(
+            CheckFailure(
+                asset="/".join(evaluation.asset_key.path),
+                check_name=evaluation.check_name,
+                severity=evaluation.severity,
+                metadata={key: _plain(value) for key, value in evaluation.metadata.items()},
+            )
+        )
+    return failures
+
+
+def first_step_error(instance: DagsterInstance, run_id: str) -> str:
+    for entry in instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE):
+        error = entry.dagster_event.step_failure_data.error
+        if error is not None:
+            return error.message.strip().splitlines()[0]
+    return "see the run's logs"
+
+
+def _people_lines(people: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for person in people[:PEOPLE_IN_MESSAGE]:
+        manager = person.get("manager_id") or "no manager on record"
+        days = person.get("days_overdue")
+        overdue = f"{days} days" if days is not None else "n/a"
+        lines.append(
+            f"  - {person['employee_id']} (manager {manager}): "
+            f"{person['status']}, {overdue} overdue"
+        )
+    return lines
+
+
+def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) -> Alert | None:
+    """The alert for a finished run, or None when nothing of ERROR severity went wrong."""
+    run = instance.get_run_by_id(run_id)
+    as_of_date = (run.tags.get("dagster/partition") if run else None) or "unknown date"
+    failures = failed_checks(instance, run_id)
+    errors = [failure for failure in failures if failure.severity == AssetCheckSeverity.ERROR]
+    if not run_failed and not errors:
+        return None
+
+    gate = next((failure for failure in failures if failure.check_name == GATE_CHECK), None)
+    lines: list[str] = []
+    if gate is not None:
+        metadata = gate.metadata
+        coverage = metadata.get("coverage_pct")
+        coverage_text = f"{coverage:.2f}%" if isinstance(coverage, float) else str(coverage)
+        headline = f"TRN.2.01 {as_of_date}: coverage {coverage_text}, control FAILED"
+        lines.append(
+            f"{metadata.get('failing_count', '?')} of {metadata.get('in_scope_count', '?')} "
+            f"in-scope people failing (overdue {metadata.get('overdue_count', '?')}, "
+            f"never completed {metadata.get('never_completed_count', '?')})."
+        )
+        people = metadata.get("failing_people") or []
+        if isinstance(people, str):
+            people = json.loads(people)
+        if people:
+            lines.append("Most overdue:")
+            lines.extend(_people_lines(people))
+    elif run_failed:
+        headline = f"TRN.2.01 {as_of_date}: daily run FAILED, no coverage measured"
+        lines.append(f"Error: {first_step_error(instance, run_id)}")
+    else:
+        headline = f"TRN.2.01 {as_of_date}: checks FAILED, figures not trustworthy"
+
+    if run_failed and gate is not None:
+        lines.append(f"The run also failed: {first_step_error(instance, run_id)}")
+    if failures:
+        lines.append("Failed checks:")
+        lines.extend(
+            f"  - {failure.check_name} on {failure.asset} ({_plain(failure.severity)})"
+            for failure in failures
+        )
+    lines.append(f"Run: {run_url(run_id)}")
+    return Alert(subject=headline, text="\n".join([headline, *lines]))

@@ -1,0 +1,214 @@
+"""Each versioned GX validation as a Dagster asset check on the asset it validates."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetChecksDefinition,
+    AssetCheckSeverity,
+    AssetKey,
+    MetadataValue,
+    asset_check,
+)
+
+from orchestration.coverage import STATUSES, read_coverage
+from orchestration.ingestion.assets import export_asset_key
+from orchestration.ingestion.contract import CONTRACTS, HR_EMPLOYEES, ExportContract
+from orchestration.partitions import daily_as_of_dates
+from orchestration.settings import docs_dir
+from orchestration.validation import frames
+from orchestration.validation.gx_runner import ValidationOutcome, run_checkpoint
+from orchestration.warehouse import WarehouseResource
+
+FAILING_PEOPLE_LIMIT = 50
+FACT_KEY = AssetKey(["fct_training_compliance"])
+COVERAGE_KEY = AssetKey(["compliance_coverage"])
+UNMATCHED_KEY = AssetKey(["fct_unmatched_lms_records"])
+
+FrameLoader = Callable[[duckdb.DuckDBPyConnection, date], pd.DataFrame]
+ExtraMetadata = Callable[[duckdb.DuckDBPyConnection, date, pd.DataFrame], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class GxCheckSpec:
+    check_name: str
+    asset_key: AssetKey
+    checkpoint: str
+    load_frame: FrameLoader
+    description: str
+    extra_metadata: ExtraMetadata | None = None
+    # Assets the check must wait for within a run (it reads them).
+    reads: tuple[AssetKey, ...] = ()
+
+
+def gx_output_dir(as_of_date: date) -> Path:
+    return docs_dir() / "gx" / as_of_date.isoformat()
+
+
+def failing_people(fact: pd.DataFrame) -> list[dict[str, Any]]:
+    """The most overdue failing people, ids only: no names or emails leave the warehouse."""
+    failing = fact[~fact["is_compliant"].astype(bool)]
+    failing = failing.sort_values(["days_overdue", "employee_id"], ascending=[False, True])
+    return [
+        {
+            "employee_id": row.employee_id,
+            "manager_id": None if pd.isna(row.manager_id) else row.manager_id,
+            "status": row.status,
+            "days_overdue": None if pd.isna(row.days_overdue) else int(row.days_overdue),
+        }
+        for row in failing.head(FAILING_PEOPLE_LIMIT).itertuples()
+    ]
+
+
+def coverage_metadata(
+    connection: duckdb.DuckDBPyConnection, as_of_date: date, fact: pd.DataFrame
+) -> dict[str, Any]:
+    summary = read_coverage(connection, as_of_date)
+    metadata: dict[str, Any] = {
+        "failing_people": MetadataValue.json(failing_people(fact)),
+        "failing_count": int((~fact["is_compliant"].astype(bool)).sum()),
+    }
+    if summary is None:
+        return metadata
+    metadata |= {
+        "coverage_pct": MetadataValue.float(summary.coverage_pct)
+        if summary.coverage_pct is not None
+        else MetadataValue.text("n/a (nobody in scope)"),
+        "in_scope_count": summary.in_scope_count,
+        "hr_rejected_row_count": summary.hr_rejected_row_count,
+        **{f"{status}_count": summary.status_counts[status] for status in STATUSES},
+    }
+    return metadata
+
+
+def _failed_expectations_markdown(outcome: ValidationOutcome) -> str:
+    rows = [
+        f"| {failure.severity} | {failure.expectation_type} | {failure.column or ''} "
+        f"| {failure.unexpected_count if failure.unexpected_count is not None else ''} "
+        f"| {failure.description} |"
+        for failure in outcome.failed
+    ]
+    header = "| severity | expectation | column | unexpected | meaning |\n|---|---|---|---|---|\n"
+    return header + "\n".join(rows)
+
+
+def build_gx_check(spec: GxCheckSpec) -> AssetChecksDefinition:
+    @asset_check(
+        name=spec.check_name,
+        asset=spec.asset_key,
+        description=spec.description,
+        blocking=False,
+        additional_deps=list(spec.reads),
+        partitions_def=daily_as_of_dates,
+        metadata={"gx_checkpoint": spec.checkpoint},
+    )
+    def _gx_check(
+        context: AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> AssetCheckResult:
+        as_of_date = date.fromisoformat(context.partition_key)
+        with warehouse.reader() as connection:
+            frame = spec.load_frame(connection, as_of_date)
+            extra = (
+                spec.extra_metadata(connection, as_of_date, frame) if spec.extra_metadata else {}
+            )
+        output_dir = gx_output_dir(as_of_date)
+        outcome = run_checkpoint(spec.checkpoint, frame, output_dir)
+        metadata: dict[str, Any] = {
+            "as_of_date": as_of_date.isoformat(),
+            "gx_checkpoint": spec.checkpoint,
+            "rows_validated": len(frame),
+            "expectations_evaluated": outcome.evaluated,
+            "expectations_failed": len(outcome.failed),
+            "gx_data_docs": MetadataValue.path(str(output_dir / "data_docs" / "index.html")),
+            **extra,
+        }
+        if outcome.failed:
+            metadata["failed_expectations"] = MetadataValue.md(
+                _failed_expectations_markdown(outcome)
+            )
+        return AssetCheckResult(
+            passed=outcome.success,
+            severity=AssetCheckSeverity.ERROR
+            if outcome.has_critical_failure or outcome.success
+            else AssetCheckSeverity.WARN,
+            metadata=metadata,
+        )
+
+    return _gx_check
+
+
+def _contract_specs(contract: ExportContract) -> list[GxCheckSpec]:
+    key = export_asset_key(contract.landing_table)
+    is_roster = contract is HR_EMPLOYEES
+    return [
+        GxCheckSpec(
+            check_name="gx_contract_rows",
+            asset_key=key,
+            checkpoint=f"landing_{contract.landing_table}__rows",
+            load_frame=lambda connection, day: frames.rejects_frame(connection, contract, day),
+            description=(
+                f"No row of the day's {contract.source} export broke the data contract "
+                "(required values, dates, enumerations, unique keys, field counts). "
+                + (
+                    "ERROR: a rejected HR row means someone could not be evaluated."
+                    if is_roster
+                    else "WARN: rejected rows are listed in landing.load_rejects."
+                )
+            ),
+        ),
+        GxCheckSpec(
+            check_name="gx_contract_header",
+            asset_key=key,
+            checkpoint=f"landing_{contract.landing_table}__header",
+            load_frame=lambda connection, day: frames.header_frame(connection, contract, day),
+            description=f"The {contract.source} export's header has exactly the contract's "
+            "columns (WARN on schema drift).",
+        ),
+    ]
+
+
+GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
+    GxCheckSpec(
+        check_name="gx_coverage_gate",
+        asset_key=FACT_KEY,
+        checkpoint="fct_training_compliance__coverage_gate",
+        load_frame=frames.fact_frame,
+        extra_metadata=coverage_metadata,
+        reads=(COVERAGE_KEY,),
+        description="TRN.2.01 coverage gate: at least one in-scope person and nobody overdue "
+        "or never completed. Metadata lists the most overdue people with their managers.",
+    ),
+    GxCheckSpec(
+        check_name="gx_fact_integrity",
+        asset_key=FACT_KEY,
+        checkpoint="fct_training_compliance__integrity",
+        load_frame=frames.fact_frame,
+        description="Key columns set, one row per person per day, known statuses, and "
+        "due_on = last_completed_on + validity_days recomputed outside dbt.",
+    ),
+    GxCheckSpec(
+        check_name="gx_coverage_verdict",
+        asset_key=COVERAGE_KEY,
+        checkpoint="compliance_coverage__verdict",
+        load_frame=frames.coverage_frame,
+        description="coverage_pct = 100 with somebody in scope, no rejected HR row, and "
+        "status counts that add up.",
+    ),
+    GxCheckSpec(
+        check_name="gx_no_unmatched_learners",
+        asset_key=UNMATCHED_KEY,
+        checkpoint="fct_unmatched_lms_records__none",
+        load_frame=frames.unmatched_frame,
+        description="Every LMS learner matches an HR person (WARN: identity drift).",
+    ),
+    *(spec for contract in CONTRACTS for spec in _contract_specs(contract)),
+)
+
+gx_asset_checks: list[AssetChecksDefinition] = [build_gx_check(spec) for spec in GX_CHECK_SPECS]

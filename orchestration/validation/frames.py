@@ -1,0 +1,83 @@
+"""The pandas frames each validation reads: small, per day, never the raw LMS rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from orchestration.ingestion.contract import ExportContract
+from orchestration.ingestion.landing_tables import AUDIT_TABLE, REJECTS_TABLE
+from orchestration.rule_settings import load_rule_settings
+
+
+def fact_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.DataFrame:
+    """The day's fact rows, with due_on recomputed here from the versioned validity_days."""
+    validity_days = load_rule_settings().validity_days
+    return connection.execute(
+        """
+        select *, last_completed_on + cast(? as integer) as due_on_recomputed
+        from main.fct_training_compliance
+        where as_of_date = ?
+        """,
+        [validity_days, as_of_date],
+    ).df()
+
+
+def coverage_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.DataFrame:
+    return connection.execute(
+        """
+        select *,
+            compliant_count + exempt_count + on_leave_count + in_grace_period_count
+                + overdue_count + never_completed_count as status_count_total,
+            overdue_count + never_completed_count as overdue_plus_never_completed
+        from main.compliance_coverage
+        where as_of_date = ?
+        """,
+        [as_of_date],
+    ).df()
+
+
+def unmatched_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.DataFrame:
+    return connection.execute(
+        """
+        select record_id, lms_employee_id, course_id, status, unmatched_reason
+        from main.fct_unmatched_lms_records
+        where as_of_date = ?
+        """,
+        [as_of_date],
+    ).df()
+
+
+def rejects_frame(
+    connection: duckdb.DuckDBPyConnection, contract: ExportContract, as_of_date: date
+) -> pd.DataFrame:
+    """The export's rejected rows of the day (line, column, rule, reason; no values)."""
+    return connection.execute(
+        f"""
+        select line, column_name, rule, reason
+        from {REJECTS_TABLE}
+        where as_of_date = ? and source = ?
+        order by line
+        """,
+        [as_of_date, contract.source],
+    ).df()
+
+
+def header_frame(
+    connection: duckdb.DuckDBPyConnection, contract: ExportContract, as_of_date: date
+) -> pd.DataFrame:
+    """An empty frame whose columns are the export's header, normalised as ingestion reads it.
+
+    An absent optional file has no header to drift, so it stands in with the contract's.
+    """
+    row = connection.execute(
+        f"select file_present, file_columns from {AUDIT_TABLE} where as_of_date = ? and source = ?",
+        [as_of_date, contract.source],
+    ).fetchone()
+    if row is None:
+        raise LookupError(f"no load of the {contract.source} export for {as_of_date} was recorded")
+    file_present, file_columns = row
+    columns = [name.strip().lower() for name in file_columns] if file_present else []
+    return pd.DataFrame(columns=columns or list(contract.column_names))

@@ -1,0 +1,88 @@
+"""Runs a versioned GX checkpoint over a pandas frame and summarises the outcome.
+
+GX is imported lazily: it takes seconds, and only the validation steps need it.
+Results and Data Docs go to a folder per as-of date, so each day's docs show that
+day and a rerun replaces it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from orchestration.settings import EXPECTATIONS_DIR
+
+GX_OUTPUT_VAR = "COMPLIANCE_GX_OUTPUT_DIR"
+_CONTEXT_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class FailedExpectation:
+    expectation_type: str
+    column: str | None
+    description: str
+    severity: str
+    unexpected_count: int | None
+    observed_value: Any
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    name: str
+    success: bool
+    evaluated: int
+    failed: tuple[FailedExpectation, ...]
+    result_json: dict[str, Any]
+
+    @property
+    def has_critical_failure(self) -> bool:
+        return any(failure.severity == "critical" for failure in self.failed)
+
+
+def _forget_previous_results(name: str, output_dir: Path) -> None:
+    """A rerun of a day replaces that validation's stored result and its docs page."""
+    for folder in (
+        output_dir / "validations" / name,
+        output_dir / "data_docs" / "validations" / name,
+    ):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_checkpoint(name: str, frame: pd.DataFrame, output_dir: Path) -> ValidationOutcome:
+    import great_expectations as gx
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    _forget_previous_results(name, output_dir)
+    with _CONTEXT_LOCK:
+        # great_expectations.yml reads the store and docs folders from this variable.
+        os.environ[GX_OUTPUT_VAR] = str(output_dir)
+        context = gx.get_context(mode="file", project_root_dir=str(EXPECTATIONS_DIR))
+        checkpoint = context.checkpoints.get(name)
+        result = checkpoint.run(batch_parameters={"dataframe": frame})
+
+    (validation_result,) = result.run_results.values()
+    failed = tuple(
+        FailedExpectation(
+            expectation_type=item.expectation_config.type,
+            column=item.expectation_config.kwargs.get("column"),
+            description=item.expectation_config.description or "",
+            severity=str(item.expectation_config.severity.value),
+            unexpected_count=item.result.get("unexpected_count"),
+            observed_value=item.result.get("observed_value"),
+        )
+        for item in validation_result.results
+        if not item.success
+    )
+    return ValidationOutcome(
+        name=name,
+        success=bool(validation_result.success),
+        evaluated=len(validation_result.results),
+        failed=failed,
+        result_json=validation_result.to_json_dict(),
+    )
