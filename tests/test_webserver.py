@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import time
 import urllib.request
@@ -12,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import BIN_DIR, PROJECT_ROOT, PipelineFolders
+from tests.network import free_port
 
 ASSETS_QUERY = """
 {
@@ -26,12 +26,6 @@ ASSETS_QUERY = """
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _post_graphql(base_url: str, query: str) -> dict:
     request = urllib.request.Request(
         f"{base_url}/graphql",
@@ -44,7 +38,7 @@ def _post_graphql(base_url: str, query: str) -> dict:
 
 @pytest.fixture
 def webserver_url(pipeline_folders: PipelineFolders) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [
             str(BIN_DIR / "dagster-webserver"),
