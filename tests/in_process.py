@@ -46,3 +46,12 @@ def check_evaluations(
         ("/".join(evaluation.asset_key.path), evaluation.check_name): evaluation
         for evaluation in result.get_asset_check_evaluations()
     }
+
+
+def step_failure_messages(result: ExecuteInProcessResult) -> str:
+    """Every step failure's error message of the run, joined (empty when none failed)."""
+    return "\n".join(
+        event.step_failure_data.error.message
+        for event in result.all_events
+        if event.is_step_failure and event.step_failure_data.error is not None
+    )
