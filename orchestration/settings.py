@@ -21,6 +21,14 @@ SCHEDULE_CRON_VAR = "COMPLIANCE_SCHEDULE_CRON"
 TIMEZONE_VAR = "COMPLIANCE_TIMEZONE"
 DOCS_DIR_VAR = "COMPLIANCE_DOCS_DIR"
 FRESHNESS_DEADLINE_VAR = "COMPLIANCE_FRESHNESS_DEADLINE"
+DBT_TARGET_VAR = "COMPLIANCE_DBT_TARGET"
+# The PostgreSQL warehouse (dbt target `postgres`); profiles.yml reads the same variables.
+PG_HOST_VAR = "COMPLIANCE_PG_HOST"
+PG_PORT_VAR = "COMPLIANCE_PG_PORT"
+PG_USER_VAR = "COMPLIANCE_PG_USER"
+PG_PASSWORD_VAR = "COMPLIANCE_PG_PASSWORD"
+PG_DATABASE_VAR = "COMPLIANCE_PG_DATABASE"
+PG_SCHEMA_VAR = "COMPLIANCE_PG_SCHEMA"
 
 DEFAULTS: dict[str, str] = {
     LANDING_DIR_VAR: str(DATA_DIR / "sample_landing"),
@@ -32,6 +40,14 @@ DEFAULTS: dict[str, str] = {
     DOCS_DIR_VAR: str(DATA_DIR / "docs"),
     # Today's run must have succeeded by then (HH:MM in COMPLIANCE_TIMEZONE).
     FRESHNESS_DEADLINE_VAR: "09:00",
+    DBT_TARGET_VAR: "duckdb",
+    PG_HOST_VAR: "localhost",
+    PG_PORT_VAR: "5432",
+    PG_USER_VAR: "compliance",
+    PG_PASSWORD_VAR: "",
+    PG_DATABASE_VAR: "compliance",
+    # Marts land in `main` as on DuckDB, so auditors' queries run unchanged on both.
+    PG_SCHEMA_VAR: "main",
 }
 
 
@@ -51,3 +67,14 @@ def warehouse_path() -> Path:
 
 def docs_dir() -> Path:
     return Path(setting(DOCS_DIR_VAR)).expanduser().resolve()
+
+
+def postgres_connection() -> dict[str, str]:
+    """libpq keyword arguments of the PostgreSQL warehouse."""
+    return {
+        "host": setting(PG_HOST_VAR),
+        "port": setting(PG_PORT_VAR),
+        "user": setting(PG_USER_VAR),
+        "password": os.environ.get(PG_PASSWORD_VAR, DEFAULTS[PG_PASSWORD_VAR]),
+        "dbname": setting(PG_DATABASE_VAR),
+    }

@@ -1,6 +1,8 @@
 """DDL of the landing schema: one table per export plus the rejects and load audit.
 
 Landing tables keep every as-of date; a load replaces only its own day's rows.
+The DDL uses only types DuckDB and PostgreSQL both spell the same way, so the
+PostgreSQL publisher (publish_postgres.py) creates identical tables from it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ _SQL_TYPES = {
     Kind.DATE: "date",
     Kind.DATE_OR_TIMESTAMP: "varchar",
     Kind.ENUM: "varchar",
-    Kind.SCORE: "double",
+    Kind.SCORE: "double precision",
 }
 
 
@@ -68,9 +70,21 @@ create table if not exists {AUDIT_TABLE} (
 )"""
 
 
+def landing_tables() -> tuple[str, ...]:
+    """Every table of the landing schema, qualified, exports first."""
+    return (*(landing_table(contract) for contract in CONTRACTS), REJECTS_TABLE, AUDIT_TABLE)
+
+
+def landing_ddl() -> tuple[str, ...]:
+    """Statements creating the landing schema and its tables when missing."""
+    return (
+        f"create schema if not exists {LANDING_SCHEMA}",
+        *(_export_table_ddl(contract) for contract in CONTRACTS),
+        _REJECTS_DDL,
+        _AUDIT_DDL,
+    )
+
+
 def ensure_landing_schema(connection: duckdb.DuckDBPyConnection) -> None:
-    connection.execute(f"create schema if not exists {LANDING_SCHEMA}")
-    for contract in CONTRACTS:
-        connection.execute(_export_table_ddl(contract))
-    connection.execute(_REJECTS_DDL)
-    connection.execute(_AUDIT_DDL)
+    for statement in landing_ddl():
+        connection.execute(statement)

@@ -10,9 +10,13 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
-from orchestration.settings import DBT_PROJECT_DIR, WAREHOUSE_VAR, warehouse_path
-
-DBT_TARGET_VAR = "COMPLIANCE_DBT_TARGET"
+from orchestration.settings import (
+    DBT_PROJECT_DIR,
+    DBT_TARGET_VAR,
+    WAREHOUSE_VAR,
+    setting,
+    warehouse_path,
+)
 
 
 @cache
@@ -23,7 +27,7 @@ def dbt_project() -> DbtProject:
     return DbtProject(
         project_dir=DBT_PROJECT_DIR,
         profiles_dir=DBT_PROJECT_DIR,
-        target=os.environ.get(DBT_TARGET_VAR) or None,
+        target=setting(DBT_TARGET_VAR),
     )
 
 

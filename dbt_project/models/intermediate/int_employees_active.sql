@@ -8,11 +8,13 @@ activity as (
         *,
         case
             when hire_date > as_of_date
-                then 'not active: future starter (hire_date ' || cast(hire_date as varchar) || ')'
+                then 'not active: future starter (hire_date '
+                    || cast(hire_date as {{ dbt.type_string() }}) || ')'
             when employment_status = 'terminated'
                 then 'not active: employment_status is terminated'
             when termination_date <= as_of_date
-                then 'not active: terminated on ' || cast(termination_date as varchar)
+                then 'not active: terminated on '
+                    || cast(termination_date as {{ dbt.type_string() }})
         end as inactive_reason
     from employees
 )

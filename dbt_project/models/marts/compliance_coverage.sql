@@ -49,14 +49,16 @@ measured as (
         unmatched_counts.*,
         case
             when status_counts.in_scope_count > 0
-                then round(
-                    100.0 * (status_counts.in_scope_count - status_counts.failing_count)
-                    / status_counts.in_scope_count, 4
-                )
+                then {{ rounded_percentage(
+                    'status_counts.in_scope_count - status_counts.failing_count',
+                    'status_counts.in_scope_count'
+                ) }}
         end as coverage_pct,
         case
             when status_counts.in_scope_count > 0
-                then round(100.0 * status_counts.compliant_count / status_counts.in_scope_count, 4)
+                then {{ rounded_percentage(
+                    'status_counts.compliant_count', 'status_counts.in_scope_count'
+                ) }}
         end as completion_pct
     from as_of
     cross join status_counts

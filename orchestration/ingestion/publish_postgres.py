@@ -1,0 +1,111 @@
+"""Publishes one day's validated landing slices from the DuckDB warehouse to PostgreSQL.
+
+Ingestion checks the exports against the data contract and loads them into DuckDB
+(loader.py). dbt on the `postgres` target reads PostgreSQL's `landing` schema, so
+this module copies the as-of date's rows of every landing table there, with the
+same DDL (landing_tables.py) and PostgreSQL's COPY, replacing only that day's rows:
+dbt on either engine then reads exactly the same validated inputs.
+
+    python -m orchestration.ingestion.publish_postgres 2026-11-27 [--warehouse FILE]
+
+The server comes from COMPLIANCE_PG_HOST, _PORT, _USER, _PASSWORD and _DATABASE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from collections.abc import Mapping
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import psycopg2
+
+from orchestration.ingestion.landing_tables import landing_ddl, landing_tables
+from orchestration.settings import postgres_connection, warehouse_path
+from orchestration.warehouse import open_reader
+
+
+def _postgres_array_literal(column: str) -> str:
+    """DuckDB SQL rendering a varchar list as PostgreSQL's array text, e.g. {"a","b"}."""
+    element = """'"' || replace(replace(v, '\\', '\\\\'), '"', '\\"') || '"'"""
+    return (
+        f"case when {column} is null then null "
+        f"else '{{' || array_to_string(list_transform({column}, v -> {element}), ',') || '}}' "
+        f"end as {column}"
+    )
+
+
+def _select_list(source: duckdb.DuckDBPyConnection, table: str) -> tuple[list[str], list[str]]:
+    """Column names of `table` and the DuckDB expressions writing them as PostgreSQL reads."""
+    schema, name = table.split(".")
+    columns = source.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, name],
+    ).fetchall()
+    expressions = [
+        _postgres_array_literal(column) if data_type.endswith("[]") else column
+        for column, data_type in columns
+    ]
+    return [column for column, _ in columns], expressions
+
+
+def publish_day(
+    as_of_date: date,
+    warehouse: Path | None = None,
+    connection: Mapping[str, str] | None = None,
+) -> dict[str, int]:
+    """Replaces `as_of_date`'s rows of every landing table in PostgreSQL; rows copied per table.
+
+    All tables change in one transaction, so dbt never reads a half-published day.
+    """
+    day = as_of_date.isoformat()
+    with (
+        open_reader(warehouse or warehouse_path()) as source,
+        tempfile.TemporaryDirectory(prefix="publish_postgres_") as scratch,
+        closing(psycopg2.connect(**(connection or postgres_connection()))) as target,
+    ):
+        copied: dict[str, int] = {}
+        with target, target.cursor() as cursor:
+            for statement in landing_ddl():
+                cursor.execute(statement)
+            for table in landing_tables():
+                columns, expressions = _select_list(source, table)
+                # CSV keeps NULL (unquoted empty) apart from '' (quoted), as COPY reads it.
+                slice_file = Path(scratch) / f"{table}.csv"
+                source.execute(
+                    f"copy (select {', '.join(expressions)} from {table} "
+                    f"where as_of_date = cast('{day}' as date)) "
+                    f"to '{slice_file}' (format csv, header)"
+                )
+                cursor.execute(f"delete from {table} where as_of_date = %s", [day])
+                with slice_file.open("rb") as rows:
+                    cursor.copy_expert(
+                        f"copy {table} ({', '.join(columns)}) from stdin "
+                        "with (format csv, header true)",
+                        rows,
+                    )
+                copied[table] = cursor.rowcount
+                slice_file.unlink()
+                # Fresh statistics, or the planner guesses join sizes for dbt's first queries.
+                cursor.execute(f"analyze {table}")
+        return copied
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("as_of_date", type=date.fromisoformat, help="YYYY-MM-DD")
+    parser.add_argument(
+        "--warehouse", type=Path, default=None, help="DuckDB file (default COMPLIANCE_WAREHOUSE)"
+    )
+    args = parser.parse_args(argv)
+    for table, rows in publish_day(args.as_of_date, args.warehouse).items():
+        print(f"{table}: {rows} rows")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
