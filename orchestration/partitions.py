@@ -12,7 +12,3 @@ daily_as_of_dates = DailyPartitionsDefinition(
     timezone=setting(TIMEZONE_VAR),
     end_offset=1,
 )
-
-# Every asset that writes the DuckDB file runs in this pool; DuckDB allows one
-# writing process per file, so dagster.yaml limits the pool to one slot.
-WAREHOUSE_POOL = "compliance_warehouse"

@@ -1,12 +1,17 @@
 """Opening the DuckDB warehouse: one writer at a time, readers read-only.
 
-DuckDB lets one process hold the write lock on a file. Runs are serialised by a
-Dagster pool, but a webserver or auditor query may hold a read lock briefly, so
-opening waits with backoff instead of failing on the first lock error.
+DuckDB lets one process hold the write lock on a file, and a read-only open fails
+while another process writes. Every step of every run therefore takes a lock file
+beside the warehouse first: exclusive to write (ingestion, dbt), shared to read
+(checks, evidence). The operating system releases it when a process dies, so a run
+killed with SIGKILL never leaves a stale lock (a Dagster pool slot would stay taken).
+Opening still retries on DuckDB's own lock, for readers outside the pipeline.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +21,36 @@ import duckdb
 from dagster import ConfigurableResource
 
 _LOCK_MESSAGES = ("Could not set lock", "Conflicting lock", "database is locked")
+LOCK_TIMEOUT_VAR = "COMPLIANCE_WAREHOUSE_LOCK_TIMEOUT"
+_DEFAULT_LOCK_TIMEOUT_SECONDS = 3600.0
+
+
+def lock_file(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+@contextmanager
+def warehouse_lock(path: Path, *, exclusive: bool) -> Iterator[None]:
+    """Waits (COMPLIANCE_WAREHOUSE_LOCK_TIMEOUT seconds at most) for the warehouse's lock."""
+    timeout = float(os.environ.get(LOCK_TIMEOUT_VAR) or _DEFAULT_LOCK_TIMEOUT_SECONDS)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    deadline = time.monotonic() + timeout
+    with lock_file(path).open("a+") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(
+                        f"warehouse {path} stayed locked by another run for {timeout:.0f}s"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _connect(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
@@ -67,10 +102,16 @@ class WarehouseResource(ConfigurableResource):
 
     @contextmanager
     def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with open_writer(self.file) as connection:
+        with warehouse_lock(self.file, exclusive=True), open_writer(self.file) as connection:
             yield connection
 
     @contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with open_reader(self.file) as connection:
+        with warehouse_lock(self.file, exclusive=False), open_reader(self.file) as connection:
             yield connection
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Holds the write lock while another process (dbt) writes the file."""
+        with warehouse_lock(self.file, exclusive=True):
+            yield

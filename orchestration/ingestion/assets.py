@@ -18,7 +18,7 @@ from orchestration.ingestion.errors import ExportError
 from orchestration.ingestion.landing_tables import LANDING_SCHEMA
 from orchestration.ingestion.loader import LoadReport, load_export
 from orchestration.landing import LandingZoneResource
-from orchestration.partitions import WAREHOUSE_POOL, daily_as_of_dates
+from orchestration.partitions import daily_as_of_dates
 from orchestration.warehouse import WarehouseResource
 
 REJECTS_KEY = AssetKey([LANDING_SCHEMA, "load_rejects"])
@@ -89,7 +89,6 @@ def _report_metadata(report: LoadReport) -> dict[str, object]:
         ),
     ],
     partitions_def=daily_as_of_dates,
-    pool=WAREHOUSE_POOL,
     backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
 )
 def landing_exports(

@@ -5,9 +5,10 @@ import json
 from dagster import AssetExecutionContext, BackfillPolicy
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.partitions import WAREHOUSE_POOL, daily_as_of_dates
+from orchestration.partitions import daily_as_of_dates
 from orchestration.transformation.project import dbt_project, prepare_manifest
 from orchestration.transformation.translator import ComplianceDbtTranslator
+from orchestration.warehouse import WarehouseResource
 
 prepare_manifest()
 
@@ -17,13 +18,15 @@ prepare_manifest()
     project=dbt_project(),
     partitions_def=daily_as_of_dates,
     dagster_dbt_translator=ComplianceDbtTranslator(),
-    pool=WAREHOUSE_POOL,
     # dbt builds one as-of date per invocation (--vars as_of_date).
     backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
 )
-def compliance_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+def compliance_dbt_models(
+    context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
+):
     """Builds seeds, models and data tests for the partition's as-of date."""
     dbt_vars = {"as_of_date": context.partition_key}
     # Unit tests check the SQL, not the day's data: CI runs them, the daily run need not.
     args = ["build", "--vars", json.dumps(dbt_vars), "--exclude-resource-type", "unit_test"]
-    yield from dbt.cli(args, context=context).stream()
+    with warehouse.exclusive():
+        yield from dbt.cli(args, context=context).stream()

@@ -21,7 +21,7 @@ from dagster import (
 from orchestration.coverage import STATUSES, read_coverage
 from orchestration.ingestion.assets import export_asset_key
 from orchestration.ingestion.contract import CONTRACTS, HR_EMPLOYEES, ExportContract
-from orchestration.partitions import WAREHOUSE_POOL, daily_as_of_dates
+from orchestration.partitions import daily_as_of_dates
 from orchestration.settings import docs_dir
 from orchestration.validation import frames
 from orchestration.validation.gx_runner import ValidationOutcome, run_checkpoint
@@ -108,9 +108,6 @@ def build_gx_check(spec: GxCheckSpec) -> AssetChecksDefinition:
         additional_deps=list(spec.reads),
         partitions_def=daily_as_of_dates,
         metadata={"gx_checkpoint": spec.checkpoint},
-        # A read-only DuckDB open fails while another process writes the file: checks
-        # queue with the writers instead of racing a concurrent run's dbt step.
-        pool=WAREHOUSE_POOL,
     )
     def _gx_check(
         context: AssetCheckExecutionContext, warehouse: WarehouseResource

@@ -1,0 +1,89 @@
+"""Killed runs, reruns and concurrent runs on one warehouse, with the real command."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+
+from tests.conftest import BIN_DIR, PROJECT_ROOT, PipelineFolders
+from tests.landing_builder import completion, person, write_day
+
+DAY = date(2026, 11, 27)
+PREVIOUS_DAY = date(2026, 11, 26)
+FACT_SQL = (
+    "select employee_id, status, last_completed_on, due_on from main.fct_training_compliance "
+    "where as_of_date = ? order by employee_id"
+)
+
+
+def _write_days(landing: Path) -> None:
+    people = [person(f"E{i}", hire_date=f"20{10 + i % 15}-01-0{1 + i % 9}") for i in range(40)]
+    completions = [completion(f"L{i}", f"E{i}", f"2026-0{1 + i % 9}-15") for i in range(0, 40, 3)]
+    for day in (PREVIOUS_DAY, DAY):
+        write_day(landing, day, people, completions)
+
+
+def _start(folders: PipelineFolders, day: date, log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            str(BIN_DIR / "dagster"),
+            "asset",
+            "materialize",
+            "-m",
+            "orchestration",
+            "--select",
+            "*",
+            "--partition",
+            day.isoformat(),
+        ],
+        cwd=PROJECT_ROOT,
+        env=folders.environment(),
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def test_run_killed_during_dbt_then_rerun_completes(pipeline_folders: PipelineFolders) -> None:
+    folders = pipeline_folders
+    _write_days(folders.landing)
+    folders.materialize_ok(DAY)
+    clean = folders.query(FACT_SQL, [DAY])
+
+    log = folders.root / "killed.log"
+    process = _start(folders, DAY, log)
+    deadline = time.monotonic() + 300
+    while "START sql table model intermediate" not in log.read_text(errors="replace"):
+        assert process.poll() is None, log.read_text(errors="replace")[-3000:]
+        assert time.monotonic() < deadline, "dbt never started"
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+    folders.materialize_ok(DAY)
+    assert folders.query(FACT_SQL, [DAY]) == clean
+    assert folders.query(
+        "select count(*) = count(distinct employee_id) from main.fct_training_compliance "
+        "where as_of_date = ?",
+        [DAY],
+    ) == [(True,)]
+
+
+def test_runs_launched_together_are_serialised(pipeline_folders: PipelineFolders) -> None:
+    folders = pipeline_folders
+    _write_days(folders.landing)
+    logs = {day: folders.root / f"{day}.log" for day in (PREVIOUS_DAY, DAY)}
+    processes = {day: _start(folders, day, log) for day, log in logs.items()}
+    for day, process in processes.items():
+        assert process.wait(timeout=900) == 0, logs[day].read_text(errors="replace")[-5000:]
+    for log in logs.values():
+        text = log.read_text(errors="replace")
+        assert "Could not set lock" not in text and "Conflicting lock" not in text
+    history = folders.query(
+        "select as_of_date, count(*) from main.compliance_coverage group by all order by 1"
+    )
+    assert history == [(PREVIOUS_DAY, 1), (DAY, 1)]
