@@ -1,4 +1,4 @@
-"""`compliance`: the project's command line (sample data, runs, coverage)."""
+"""`compliance`: the project's command line (sample data, runs, coverage, evidence)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from orchestration.settings import (
     LANDING_DIR_VAR,
     PROJECT_ROOT,
     WAREHOUSE_VAR,
+    evidence_dir,
     landing_dir,
+    sample_seed,
+    sample_size,
     warehouse_path,
 )
 from orchestration.warehouse import open_reader
@@ -108,6 +111,28 @@ def _coverage(args: argparse.Namespace) -> int:
     return print_coverage(args.date)
 
 
+def _evidence(args: argparse.Namespace) -> int:
+    from orchestration.evidence.commands import regenerate_evidence
+
+    return regenerate_evidence(args.date)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from orchestration.evidence.commands import verify
+
+    return verify(Path(args.folder).resolve())
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from orchestration.evidence.commands import sample
+    from orchestration.evidence.sampling import SamplingWindow
+
+    window = SamplingWindow.ending(args.date)
+    window = SamplingWindow(args.window_start or window.start, args.window_end or window.end)
+    output = Path(args.output).resolve() if args.output else None
+    return sample(args.date, args.population, args.seed, args.size, window, output)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="compliance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -124,6 +149,39 @@ def build_parser() -> argparse.ArgumentParser:
     coverage = commands.add_parser("coverage", help="print a day's coverage from the warehouse")
     coverage.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     coverage.set_defaults(handler=_coverage)
+
+    evidence = commands.add_parser(
+        "evidence", help="rebuild a day's evidence folder from the warehouse (no dbt run)"
+    )
+    evidence.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    evidence.set_defaults(handler=_evidence)
+
+    verify = commands.add_parser(
+        "verify", help="re-hash evidence folders; list changed, missing and extra files"
+    )
+    verify.add_argument(
+        "folder",
+        nargs="?",
+        default=str(evidence_dir()),
+        help="a day's folder, or the evidence root to check every day (default: %(default)s)",
+    )
+    verify.set_defaults(handler=_verify)
+
+    sample = commands.add_parser(
+        "sample", help="draw a reproducible sample of a sampling population (CSV on stdout)"
+    )
+    sample.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    sample.add_argument(
+        "--population", choices=("in_scope", "new_hires", "leavers"), default="in_scope"
+    )
+    sample.add_argument("--seed", type=int, default=sample_seed())
+    sample.add_argument("--size", type=int, default=sample_size())
+    sample.add_argument(
+        "--window-start", type=date.fromisoformat, help="new hires/leavers (default: D - 89 days)"
+    )
+    sample.add_argument("--window-end", type=date.fromisoformat, help="default: D")
+    sample.add_argument("--output", help="write the CSV here instead of stdout")
+    sample.set_defaults(handler=_sample)
 
     generate = commands.add_parser("generate-sample", help="write a sample landing zone")
     generate.add_argument("--landing", default=str(landing_dir()), help="output directory")

@@ -20,6 +20,10 @@ PARTITIONS_START_VAR = "COMPLIANCE_PARTITIONS_START"
 SCHEDULE_CRON_VAR = "COMPLIANCE_SCHEDULE_CRON"
 TIMEZONE_VAR = "COMPLIANCE_TIMEZONE"
 DOCS_DIR_VAR = "COMPLIANCE_DOCS_DIR"
+EVIDENCE_DIR_VAR = "COMPLIANCE_EVIDENCE_DIR"
+EVIDENCE_INCLUDE_EMAILS_VAR = "COMPLIANCE_EVIDENCE_INCLUDE_EMAILS"
+SAMPLE_SEED_VAR = "COMPLIANCE_SAMPLE_SEED"
+SAMPLE_SIZE_VAR = "COMPLIANCE_SAMPLE_SIZE"
 FRESHNESS_DEADLINE_VAR = "COMPLIANCE_FRESHNESS_DEADLINE"
 DBT_TARGET_VAR = "COMPLIANCE_DBT_TARGET"
 # The PostgreSQL warehouse (dbt target `postgres`); profiles.yml reads the same variables.
@@ -38,6 +42,11 @@ DEFAULTS: dict[str, str] = {
     SCHEDULE_CRON_VAR: "0 6 * * *",
     TIMEZONE_VAR: "UTC",
     DOCS_DIR_VAR: str(DATA_DIR / "docs"),
+    EVIDENCE_DIR_VAR: str(DATA_DIR / "evidence"),
+    # Work emails are personal data: auditor evidence carries employee ids unless asked.
+    EVIDENCE_INCLUDE_EMAILS_VAR: "false",
+    SAMPLE_SEED_VAR: "20261127",
+    SAMPLE_SIZE_VAR: "25",
     # Today's run must have succeeded by then (HH:MM in COMPLIANCE_TIMEZONE).
     FRESHNESS_DEADLINE_VAR: "09:00",
     DBT_TARGET_VAR: "duckdb",
@@ -67,6 +76,22 @@ def warehouse_path() -> Path:
 
 def docs_dir() -> Path:
     return Path(setting(DOCS_DIR_VAR)).expanduser().resolve()
+
+
+def evidence_dir() -> Path:
+    return Path(setting(EVIDENCE_DIR_VAR)).expanduser().resolve()
+
+
+def evidence_includes_emails() -> bool:
+    return setting(EVIDENCE_INCLUDE_EMAILS_VAR).lower() in ("1", "true", "yes")
+
+
+def sample_seed() -> int:
+    return int(setting(SAMPLE_SEED_VAR))
+
+
+def sample_size() -> int:
+    return int(setting(SAMPLE_SIZE_VAR))
 
 
 def postgres_connection() -> dict[str, str]:

@@ -44,6 +44,14 @@ class PipelineFolders:
     def dagster_home(self) -> Path:
         return self.root / "dagster_home"
 
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def evidence(self) -> Path:
+        return self.root / "evidence"
+
     def environment(self) -> dict[str, str]:
         self.dagster_home.mkdir(parents=True, exist_ok=True)
         if not (self.dagster_home / "dagster.yaml").exists():
@@ -53,6 +61,9 @@ class PipelineFolders:
             "COMPLIANCE_LANDING_DIR": str(self.landing),
             "COMPLIANCE_WAREHOUSE": str(self.warehouse),
             "DAGSTER_HOME": str(self.dagster_home),
+            # Per-test outputs: the defaults under data/ are shared by concurrent test runs.
+            "COMPLIANCE_DOCS_DIR": str(self.docs),
+            "COMPLIANCE_EVIDENCE_DIR": str(self.evidence),
         }
 
     def materialize(self, as_of_date: date) -> subprocess.CompletedProcess[str]:

@@ -25,6 +25,7 @@ def materialize_day(
     # dbt runs as a subprocess and reads these from the environment.
     monkeypatch.setenv("COMPLIANCE_WAREHOUSE", str(warehouse))
     monkeypatch.setenv("COMPLIANCE_DOCS_DIR", str(root / "docs"))
+    monkeypatch.setenv("COMPLIANCE_EVIDENCE_DIR", str(root / "evidence"))
     return materialize(
         assets=[*defs.assets, *defs.asset_checks],
         partition_key=as_of_date.isoformat(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
@@ -25,10 +25,6 @@ FIRST_GENERATED_RECORD = 1_000
 
 def to_day(value: date) -> int:
     return (value - EPOCH).days
-
-
-def from_day(day: int) -> date:
-    return EPOCH + timedelta(days=day)
 
 
 def employee_id(number: int) -> str:

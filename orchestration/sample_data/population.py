@@ -26,27 +26,30 @@ from .reference import (
     IN_SCOPE_FAMILIES,
     INTERN,
     LAST_NAMES,
+    email_token,
 )
 
 # One row per person of the world. The *_day columns are day numbers: the person
 # appears in exports from visible_day, the export shows termination_date from
 # notice_day, and NEVER means "no such date".
-PEOPLE_SCHEMA = pa.schema([
-    ("employee_id", pa.string()),
-    ("work_email", pa.string()),
-    ("full_name", pa.string()),
-    ("job_title", pa.string()),
-    ("job_family", pa.string()),
-    ("department", pa.string()),
-    ("manager_id", pa.string()),
-    ("employment_type", pa.string()),
-    ("hire_day", pa.int32()),
-    ("visible_day", pa.int32()),
-    ("termination_day", pa.int32()),
-    ("notice_day", pa.int32()),
-    ("leave_start_day", pa.int32()),
-    ("leave_end_day", pa.int32()),
-])
+PEOPLE_SCHEMA = pa.schema(
+    [
+        ("employee_id", pa.string()),
+        ("work_email", pa.string()),
+        ("full_name", pa.string()),
+        ("job_title", pa.string()),
+        ("job_family", pa.string()),
+        ("department", pa.string()),
+        ("manager_id", pa.string()),
+        ("employment_type", pa.string()),
+        ("hire_day", pa.int32()),
+        ("visible_day", pa.int32()),
+        ("termination_day", pa.int32()),
+        ("notice_day", pa.int32()),
+        ("leave_start_day", pa.int32()),
+        ("leave_end_day", pa.int32()),
+    ]
+)
 
 FAMILY_NAMES: tuple[str, ...] = (*(family.name for family in FAMILIES), EXECUTIVE_FAMILY)
 EXECUTIVE = len(FAMILIES)
@@ -77,6 +80,8 @@ _SUFFIX = {suffix: i for i, suffix in enumerate(TITLE_SUFFIXES)}
 
 # Tenure is measured back from the end date; the organisation is about eight years old.
 _COMPANY_AGE_DAYS = 2920
+FIRST_TOKENS = tuple(email_token(name) for name in FIRST_NAMES)
+LAST_TOKENS = tuple(email_token(name) for name in LAST_NAMES)
 _NAME_STYLES = ("First Last", "Last, First", "First M. Last")
 
 
@@ -104,9 +109,6 @@ class Population:
 
     def __len__(self) -> int:
         return len(self.number)
-
-    def take(self, order: np.ndarray) -> Population:
-        return Population(**{f.name: getattr(self, f.name)[order] for f in fields(self)})
 
     def to_table(self) -> pa.Table:
         return _people_table(self)
@@ -144,7 +146,9 @@ def _departments(rng: np.random.Generator, family: np.ndarray) -> np.ndarray:
     reports = np.bincount(department[~is_em], minlength=len(DEPARTMENTS))[em_departments]
     if reports.sum() == 0:
         reports = np.ones_like(reports)
-    allocation = np.repeat(em_departments, _largest_remainder(reports.astype(float), int(is_em.sum())))
+    allocation = np.repeat(
+        em_departments, _largest_remainder(reports.astype(float), int(is_em.sum()))
+    )
     department[is_em] = rng.permutation(allocation)
     return department
 
@@ -164,7 +168,7 @@ def _managers(family: np.ndarray, department: np.ndarray) -> np.ndarray:
 
 
 def _tenures(rng: np.random.Generator, count: int) -> np.ndarray:
-    """Days between hire date and end date: mostly past hires skewed recent, a few future starters."""
+    """Days from hire date to end date: past hires skewed recent, a few future starters."""
     kind = rng.random(count)
     future = -rng.integers(1, 46, count)
     recent = rng.integers(0, 61, count)  # both the 30-day grace period and just past it
@@ -172,7 +176,9 @@ def _tenures(rng: np.random.Generator, count: int) -> np.ndarray:
     return np.where(kind < 0.015, future, np.where(kind < 0.075, recent, settled))
 
 
-def _employment_types(rng: np.random.Generator, family: np.ndarray, is_manager: np.ndarray) -> np.ndarray:
+def _employment_types(
+    rng: np.random.Generator, family: np.ndarray, is_manager: np.ndarray
+) -> np.ndarray:
     takes_interns = np.array([f.intern_title is not None for f in FAMILIES])[family] & ~is_manager
     # Scale the intern probability so interns are about 3 % of all staff.
     intern_p = 0.03 * len(family) / max(int(takes_interns.sum()), 1)
@@ -183,8 +189,13 @@ def _employment_types(rng: np.random.Generator, family: np.ndarray, is_manager: 
     return kind
 
 
-def _titles(rng: np.random.Generator, family: np.ndarray, department: np.ndarray,
-            is_manager: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _titles(
+    rng: np.random.Generator,
+    family: np.ndarray,
+    department: np.ndarray,
+    is_manager: np.ndarray,
+    kind: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     stem = np.zeros(len(family), dtype=np.int16)
     suffix = np.zeros(len(family), dtype=np.int16)
     for f, fam in enumerate(FAMILIES):
@@ -206,8 +217,13 @@ def _titles(rng: np.random.Generator, family: np.ndarray, department: np.ndarray
     return stem, suffix
 
 
-def _employment_dates(rng: np.random.Generator, end_day: int, tenure: np.ndarray,
-                      kind: np.ndarray, is_manager: np.ndarray) -> dict[str, np.ndarray]:
+def _employment_dates(
+    rng: np.random.Generator,
+    end_day: int,
+    tenure: np.ndarray,
+    kind: np.ndarray,
+    is_manager: np.ndarray,
+) -> dict[str, np.ndarray]:
     count = len(tenure)
     hire = (end_day - tenure).astype(np.int32)
     termination = np.full(count, NEVER, dtype=np.int32)
@@ -216,23 +232,25 @@ def _employment_dates(rng: np.random.Generator, end_day: int, tenure: np.ndarray
     regular = ~is_manager & (kind != INTERN) & (tenure > 45)
 
     # Leavers stay in the export with status terminated, as HRIS exports keep them.
-    leaver = regular & (draw < 0.045)
+    leaver = regular & (draw < 0.055)
     leaves_on = np.maximum(end_day - rng.integers(0, 541, count), hire + 30)
     # Resignations already handed in: active with a future termination date.
-    resigning = regular & (draw >= 0.045) & (draw < 0.057)
+    resigning = regular & (draw >= 0.055) & (draw < 0.067)
     resigns_on = end_day + rng.integers(1, 41, count)
     gives_notice = rng.integers(14, 61, count)
     contract_ends = (kind == CONTRACTOR) & ~leaver & ~resigning & (rng.random(count) < 0.35)
     internship_ends = kind == INTERN
     termination[leaver] = leaves_on[leaver]
     termination[resigning] = resigns_on[resigning]
-    notice[leaver | resigning] = (termination - gives_notice)[leaver | resigning]
+    notice[leaver | resigning] = np.maximum(termination - gives_notice, hire)[leaver | resigning]
     termination[contract_ends] = (end_day + rng.integers(30, 366, count))[contract_ends]
     termination[internship_ends] = (hire + rng.integers(90, 181, count))[internship_ends]
     # A fixed-term end date is known from the first day.
     notice[contract_ends | internship_ends] = hire[contract_ends | internship_ends]
 
-    on_leave = (kind != INTERN) & (termination == NEVER) & (tenure > 180) & (rng.random(count) < 0.033)
+    on_leave = (
+        (kind != INTERN) & (termination == NEVER) & (tenure > 180) & (rng.random(count) < 0.033)
+    )
     leave_start = np.maximum(end_day - rng.integers(0, 201, count), hire + 90)
     leave_end = np.maximum(end_day + rng.integers(-15, 201, count), leave_start + 7)
     return {
@@ -265,7 +283,9 @@ def _executives(rng: np.random.Generator, count: int, end_day: int) -> Populatio
         family=np.full(count, EXECUTIVE, dtype=np.int16),
         department=department.astype(np.int16),
         employment_type=np.full(count, EMPLOYEE, dtype=np.int8),
-        title_stem=np.array([_STEM[DEPARTMENTS[d].executive_title] for d in department], dtype=np.int16),
+        title_stem=np.array(
+            [_STEM[DEPARTMENTS[d].executive_title] for d in department], dtype=np.int16
+        ),
         title_suffix=np.zeros(count, dtype=np.int16),
         # Executives report to the chief executive (number 1), who reports to nobody.
         manager_number=np.where(department == 0, -1, 1).astype(np.int64),
@@ -279,8 +299,13 @@ def _executives(rng: np.random.Generator, count: int, end_day: int) -> Populatio
     )
 
 
-def _assign_managers(rng: np.random.Generator, department: np.ndarray, is_manager: np.ndarray,
-                     number: np.ndarray, executives: int) -> np.ndarray:
+def _assign_managers(
+    rng: np.random.Generator,
+    department: np.ndarray,
+    is_manager: np.ndarray,
+    number: np.ndarray,
+    executives: int,
+) -> np.ndarray:
     """Staff report to a manager of their department; managers to its executive."""
     chief = 1 if executives else -1
     manager = np.full(len(department), chief, dtype=np.int64)
@@ -306,8 +331,12 @@ def generate_population(rng: np.random.Generator, people: int, end_day: int) -> 
     department = _departments(rng, family)
     is_manager = _managers(family, department)
     kind = _employment_types(rng, family, is_manager)
-    tenure = np.where(is_manager, rng.integers(365, _COMPANY_AGE_DAYS + 1, count), _tenures(rng, count))
-    intern_tenure = np.where(rng.random(count) < 0.85, rng.integers(0, 151, count), -rng.integers(1, 46, count))
+    tenure = np.where(
+        is_manager, rng.integers(365, _COMPANY_AGE_DAYS + 1, count), _tenures(rng, count)
+    )
+    intern_tenure = np.where(
+        rng.random(count) < 0.85, rng.integers(0, 151, count), -rng.integers(1, 46, count)
+    )
     tenure = np.where(kind == INTERN, intern_tenure, tenure)
     stem, suffix = _titles(rng, family, department, is_manager, kind)
     dates = _employment_dates(rng, end_day, tenure, kind, is_manager)
@@ -322,13 +351,18 @@ def generate_population(rng: np.random.Generator, people: int, end_day: int) -> 
         employment_type=kind[order],
         title_stem=stem[order],
         title_suffix=suffix[order],
-        manager_number=_assign_managers(rng, department[order], is_manager[order], number, len(executives)),
+        manager_number=_assign_managers(
+            rng, department[order], is_manager[order], number, len(executives)
+        ),
         **{name: values[order] for name, values in dates.items()},
         **_names(rng, count),
     )
-    return Population(**{
-        f.name: np.concatenate([getattr(executives, f.name), getattr(staff, f.name)]) for f in fields(Population)
-    })
+    return Population(
+        **{
+            f.name: np.concatenate([getattr(executives, f.name), getattr(staff, f.name)])
+            for f in fields(Population)
+        }
+    )
 
 
 def _strings(values: tuple[str, ...], index: np.ndarray) -> pa.Array:
@@ -341,8 +375,8 @@ def format_employee_ids(numbers: np.ndarray, mask: np.ndarray | None = None) -> 
 
 
 def _people_table(population: Population) -> pa.Table:
-    first = _strings(tuple(name for name, _ in FIRST_NAMES), population.first_name)
-    last = _strings(tuple(name for name, _ in LAST_NAMES), population.last_name)
+    first = _strings(FIRST_NAMES, population.first_name)
+    last = _strings(LAST_NAMES, population.last_name)
     middle = _strings(tuple(chr(ord("A") + i) for i in range(26)), population.middle_initial)
     style = pa.array(population.name_style)
     full_name = pc.case_when(
@@ -352,9 +386,13 @@ def _people_table(population: Population) -> pa.Table:
         pc.binary_join_element_wise(first, last, " "),
     )
     email = pc.binary_join_element_wise(
-        _strings(tuple(token for _, token in FIRST_NAMES), population.first_name), ".",
-        _strings(tuple(token for _, token in LAST_NAMES), population.last_name),
-        pc.cast(pa.array(population.number), pa.string()), "@", EMAIL_DOMAIN, "",
+        _strings(FIRST_TOKENS, population.first_name),
+        ".",
+        _strings(LAST_TOKENS, population.last_name),
+        pc.cast(pa.array(population.number), pa.string()),
+        "@",
+        EMAIL_DOMAIN,
+        "",
     )
     departments = tuple(department.name for department in DEPARTMENTS)
     columns = {
@@ -362,12 +400,24 @@ def _people_table(population: Population) -> pa.Table:
         "work_email": email,
         "full_name": full_name,
         "job_title": pc.binary_join_element_wise(
-            _strings(TITLE_STEMS, population.title_stem), _strings(TITLE_SUFFIXES, population.title_suffix), ""),
+            _strings(TITLE_STEMS, population.title_stem),
+            _strings(TITLE_SUFFIXES, population.title_suffix),
+            "",
+        ),
         "job_family": _strings(FAMILY_NAMES, population.family),
         "department": _strings(departments, population.department),
         "manager_id": format_employee_ids(population.manager_number, population.manager_number < 0),
         "employment_type": _strings(EMPLOYMENT_TYPES, population.employment_type),
-        **{name: pa.array(getattr(population, name), pa.int32()) for name in (
-            "hire_day", "visible_day", "termination_day", "notice_day", "leave_start_day", "leave_end_day")},
+        **{
+            name: pa.array(getattr(population, name), pa.int32())
+            for name in (
+                "hire_day",
+                "visible_day",
+                "termination_day",
+                "notice_day",
+                "leave_start_day",
+                "leave_end_day",
+            )
+        },
     }
     return pa.table(columns, schema=PEOPLE_SCHEMA)

@@ -1,0 +1,113 @@
+"""Coverage trend charts as inline SVG: no script, no external file, readable offline."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    points: list[tuple[date, float | None]]  # None: nobody in scope that day
+
+
+@dataclass(frozen=True)
+class ChartSize:
+    width: int
+    height: int
+    left: int = 48
+    right: int = 16
+    top: int = 28
+    bottom: int = 34
+
+
+LARGE = ChartSize(width=880, height=300)
+SMALL = ChartSize(width=280, height=150, left=40, right=10, top=24, bottom=28)
+
+
+def _y_floor(values: list[float]) -> float:
+    """Lowest y shown: 5-point steps below the lowest value, so small dips stay visible."""
+    lowest = min(values, default=100.0)
+    return max(0.0, min(95.0, math.floor((lowest - 1) / 5) * 5))
+
+
+def _ticks(low: float) -> list[float]:
+    """Gridlines at round values from low to 100, at most six of them."""
+    span = 100.0 - low
+    step = next(step for step in (1, 2, 5, 10, 20, 25, 50) if span / step <= 5)
+    return [100.0 - step * index for index in range(int(span // step) + 1)]
+
+
+def _format_pct(value: float) -> str:
+    return f"{value:.2f}%"
+
+
+def line_chart(
+    title: str, series: Series, size: ChartSize = LARGE, y_floor: float | None = None
+) -> str:
+    days = sorted({day for day, _ in series.points})
+    values = [value for _, value in series.points if value is not None]
+    low = _y_floor(values) if y_floor is None else y_floor
+    plot_width = size.width - size.left - size.right
+    plot_height = size.height - size.top - size.bottom
+
+    def x(day: date) -> float:
+        if len(days) == 1:
+            return size.left + plot_width / 2
+        span = (days[-1] - days[0]).days
+        return size.left + plot_width * (day - days[0]).days / span
+
+    def y(value: float) -> float:
+        return size.top + plot_height * (100.0 - value) / (100.0 - low)
+
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {size.width} {size.height}" '
+        f'width="{size.width}" height="{size.height}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+        f'<text class="chart-title" x="{size.left}" y="{size.top - 10}">{escape(title)}</text>',
+    ]
+    for value in _ticks(low):
+        parts.append(
+            f'<line class="grid" x1="{size.left}" x2="{size.width - size.right}" '
+            f'y1="{y(value):.1f}" y2="{y(value):.1f}"/>'
+            f'<text class="axis" x="{size.left - 6}" y="{y(value) + 4:.1f}" '
+            f'text-anchor="end">{value:g}%</text>'
+        )
+    # First and last day only: labels anchored inwards so they never leave the chart.
+    labels = [(days[0], "middle")] if len(days) == 1 else [(days[0], "start"), (days[-1], "end")]
+    for day, anchor in labels if days else []:
+        offset = {"start": -4, "end": 4, "middle": 0}[anchor]
+        parts.append(
+            f'<text class="axis" x="{x(day) + offset:.1f}" y="{size.height - 10}" '
+            f'text-anchor="{anchor}">{day.isoformat()}</text>'
+        )
+    # A day with nobody in scope has no coverage: the line breaks there.
+    runs: list[list[tuple[date, float]]] = [[]]
+    for day, value in sorted(series.points):
+        if value is None:
+            runs.append([])
+        else:
+            runs[-1].append((day, value))
+    for run in runs:
+        if len(run) > 1:
+            coordinates = " ".join(f"{x(day):.1f},{y(value):.1f}" for day, value in run)
+            parts.append(f'<polyline class="line" points="{coordinates}"/>')
+    for day, value in series.points:
+        if value is None:
+            continue
+        label = f"{day.isoformat()}: {_format_pct(value)}"
+        css = "point pass" if value >= 100.0 else "point fail"
+        parts.append(
+            f'<circle class="{css}" cx="{x(day):.1f}" cy="{y(value):.1f}" r="3.5">'
+            f"<title>{escape(label)}</title></circle>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def shared_floor(series: list[Series]) -> float:
+    """One y range for small multiples, so departments compare at a glance."""
+    return _y_floor([value for item in series for _, value in item.points if value is not None])

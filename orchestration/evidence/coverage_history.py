@@ -1,0 +1,107 @@
+"""The day's coverage (coverage.json) and its trend over the days up to it.
+
+Only days on or before the as-of date are read, so a later day's run never changes
+what a past day's evidence shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.coverage import CoverageSummary, read_coverage
+
+ALL_DEPARTMENTS = "(all departments)"
+NO_DEPARTMENT = "(no department)"
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    as_of_date: date
+    in_scope_count: int
+    covered_count: int
+    coverage_pct: float | None
+
+
+@dataclass(frozen=True)
+class CoverageTrend:
+    overall: list[TrendPoint]
+    by_department: dict[str, list[TrendPoint]]
+
+    def table(self) -> pa.Table:
+        rows = [
+            (point.as_of_date, name, point.in_scope_count, point.covered_count, point.coverage_pct)
+            for name, points in [(ALL_DEPARTMENTS, self.overall), *self.by_department.items()]
+            for point in points
+        ]
+        names = ["as_of_date", "department", "in_scope_count", "covered_count", "coverage_pct"]
+        return pa.Table.from_pylist([dict(zip(names, row, strict=True)) for row in rows])
+
+
+class MissingDayError(LookupError):
+    """The warehouse has no coverage row for the day: it was never materialized."""
+
+
+def read_summary(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> CoverageSummary:
+    summary = read_coverage(connection, as_of_date)
+    if summary is None:
+        raise MissingDayError(
+            f"no compliance_coverage row for {as_of_date.isoformat()}: materialize that day first"
+        )
+    return summary
+
+
+def coverage_document(
+    connection: duckdb.DuckDBPyConnection, as_of_date: date, trend: CoverageTrend
+) -> dict[str, Any]:
+    """coverage.json: the warehouse's coverage row for the day plus its department split."""
+    cursor = connection.execute(
+        "select * from main.compliance_coverage where as_of_date = ?", [as_of_date]
+    )
+    names = [column[0] for column in cursor.description]
+    row = dict(zip(names, cursor.fetchone(), strict=True))
+    departments = [
+        {
+            "department": name,
+            "in_scope_count": points[-1].in_scope_count,
+            "covered_count": points[-1].covered_count,
+            "coverage_pct": points[-1].coverage_pct,
+        }
+        for name, points in trend.by_department.items()
+        if points and points[-1].as_of_date == as_of_date
+    ]
+    return {"control": "TRN.2.01", **row, "by_department": departments}
+
+
+def read_trend(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> CoverageTrend:
+    overall = [
+        TrendPoint(day, in_scope, in_scope - failing, pct)
+        for day, in_scope, failing, pct in connection.execute(
+            """
+            select as_of_date, in_scope_count, overdue_count + never_completed_count, coverage_pct
+            from main.compliance_coverage
+            where as_of_date <= ?
+            order by as_of_date
+            """,
+            [as_of_date],
+        ).fetchall()
+    ]
+    by_department: dict[str, list[TrendPoint]] = {}
+    for department, day, in_scope, covered, pct in connection.execute(
+        f"""
+        select coalesce(department, '{NO_DEPARTMENT}') as department, as_of_date,
+               count(*), count(*) filter (where is_compliant),
+               round(100.0 * count(*) filter (where is_compliant) / count(*), 4)
+        from main.fct_training_compliance
+        where as_of_date <= ?
+        group by all
+        order by department, as_of_date
+        """,
+        [as_of_date],
+    ).fetchall():
+        by_department.setdefault(department, []).append(TrendPoint(day, in_scope, covered, pct))
+    return CoverageTrend(overall=overall, by_department=by_department)

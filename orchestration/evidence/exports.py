@@ -1,0 +1,115 @@
+"""The day's tables an auditor tests, read from the warehouse, personal data removed.
+
+Full names never leave the warehouse (staging already drops them; any such column
+is dropped here too). Work emails are added only when COMPLIANCE_EVIDENCE_INCLUDE_EMAILS
+is true, joined from the day's HR export on employee_id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.evidence import layout
+from orchestration.evidence.files import write_csv, write_parquet
+from orchestration.ingestion.contract import HR_EMPLOYEES
+from orchestration.ingestion.landing_tables import REJECTS_TABLE, landing_table
+
+# Columns that identify a person by more than the HRIS id.
+PERSONAL_COLUMNS = frozenset({"full_name", "work_email", "user_email"})
+
+
+@dataclass(frozen=True)
+class TableExport:
+    relative_path: str  # without extension
+    sql: str
+    formats: tuple[str, ...] = ("csv",)
+    # Whether the rows are people of the HR export (emails can be joined on them).
+    per_person: bool = False
+
+
+TABLE_EXPORTS: tuple[TableExport, ...] = (
+    TableExport(
+        layout.IN_SCOPE,
+        "select * from main.fct_training_compliance where as_of_date = ? order by employee_id",
+        formats=("csv", "parquet"),
+        per_person=True,
+    ),
+    TableExport(
+        layout.SCOPE_DECISIONS,
+        "select * from main.fct_population_scope_decisions where as_of_date = ? "
+        "order by employee_id",
+        formats=("csv", "parquet"),
+        per_person=True,
+    ),
+    TableExport(
+        layout.EXCEPTIONS_IN_FORCE.removesuffix(".csv"),
+        "select * from main.fct_exceptions_in_force where as_of_date = ? "
+        "order by employee_id, exception_line",
+    ),
+    TableExport(
+        layout.UNMATCHED_LMS_RECORDS.removesuffix(".csv"),
+        "select * from main.fct_unmatched_lms_records where as_of_date = ? "
+        "order by record_id, source_line",
+    ),
+    TableExport(
+        layout.REJECTS.removesuffix(".csv"),
+        # The offending value stays in the warehouse: it may be personal data.
+        f"""
+        select as_of_date, source, regexp_extract(source_file, '[^/\\\\]+$') as file_name,
+               line, column_name, rule, reason
+        from {REJECTS_TABLE}
+        where as_of_date = ?
+        order by source, line nulls first, column_name, rule, reason
+        """,
+    ),
+)
+
+
+def without_personal_columns(table: pa.Table) -> pa.Table:
+    return table.drop_columns([name for name in table.column_names if name in PERSONAL_COLUMNS])
+
+
+def with_work_emails(
+    connection: duckdb.DuckDBPyConnection, table: pa.Table, as_of_date: date
+) -> pa.Table:
+    emails = dict(
+        connection.execute(
+            f"select employee_id, work_email from {landing_table(HR_EMPLOYEES)} "
+            "where as_of_date = ?",
+            [as_of_date],
+        ).fetchall()
+    )
+    column = pa.array([emails.get(employee_id) for employee_id in table["employee_id"].to_pylist()])
+    return table.append_column("work_email", column)
+
+
+def read_export(
+    connection: duckdb.DuckDBPyConnection,
+    export: TableExport,
+    as_of_date: date,
+    include_emails: bool,
+) -> pa.Table:
+    table = without_personal_columns(connection.execute(export.sql, [as_of_date]).to_arrow_table())
+    if include_emails and export.per_person:
+        table = with_work_emails(connection, table, as_of_date)
+    return table
+
+
+def write_table_exports(
+    connection: duckdb.DuckDBPyConnection, folder: Path, as_of_date: date, include_emails: bool
+) -> dict[str, int]:
+    """Writes every table export; returns rows per written file (relative path)."""
+    rows: dict[str, int] = {}
+    for export in TABLE_EXPORTS:
+        table = read_export(connection, export, as_of_date, include_emails)
+        for file_format in export.formats:
+            relative = f"{export.relative_path}.{file_format}"
+            writer = write_csv if file_format == "csv" else write_parquet
+            writer(table, folder / relative)
+            rows[relative] = table.num_rows
+    return rows

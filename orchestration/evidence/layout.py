@@ -1,0 +1,58 @@
+"""Where each file of an evidence folder lives, relative to the day's folder.
+
+`<evidence>/<YYYY-MM-DD>/` is the sealed unit: SHA256SUMS covers every file in it.
+`<evidence>/index.html` lists the days and changes whenever a day is added, so it
+stays outside every seal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+DAY_PAGE = "index.html"
+ROOT_INDEX = "index.html"
+SUMS = "SHA256SUMS"
+
+IN_SCOPE = "population/in_scope"  # .csv and .parquet
+SCOPE_DECISIONS = "population/scope_decisions"  # .csv and .parquet
+EXCEPTIONS_IN_FORCE = "exceptions_in_force.csv"
+UNMATCHED_LMS_RECORDS = "unmatched_lms_records.csv"
+REJECTS = "rejects.csv"
+COVERAGE = "coverage.json"
+COVERAGE_TREND = "coverage_trend.csv"
+SAMPLES_DIR = "samples"
+SAMPLING = "samples/sampling.json"
+GX_VALIDATIONS_DIR = "gx/validations"
+GX_DATA_DOCS = "gx/data_docs/index.html"
+DBT_DOCS = "dbt_docs/index.html"
+RUN_METADATA = "run_metadata.json"
+
+# Files whose bytes depend on when (not only for which day) they were produced.
+# Every other file is a function of the warehouse history up to the as-of date,
+# so regenerating a past day reproduces it byte for byte.
+RUN_STAMPED: tuple[str, ...] = (RUN_METADATA, SUMS, DBT_DOCS, "gx/")
+
+
+def is_run_stamped(relative_path: str) -> bool:
+    return any(
+        relative_path == stamped or (stamped.endswith("/") and relative_path.startswith(stamped))
+        for stamped in RUN_STAMPED
+    )
+
+
+def day_folder(root: Path, as_of_date: date) -> Path:
+    return root / as_of_date.isoformat()
+
+
+def evidence_days(root: Path) -> list[date]:
+    """As-of dates that have a sealed evidence folder under root, oldest first."""
+    days = []
+    for child in root.iterdir() if root.is_dir() else ():
+        try:
+            day = date.fromisoformat(child.name)
+        except ValueError:
+            continue
+        if (child / SUMS).is_file() and (child / COVERAGE).is_file():
+            days.append(day)
+    return sorted(days)

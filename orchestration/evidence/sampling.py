@@ -1,0 +1,159 @@
+"""Sampling populations for auditors and a reproducible sample drawn from them.
+
+Populations of an as-of date D, read only from warehouse history up to D:
+- in_scope: every in-scope person on D (fct_training_compliance);
+- new_hires / leavers: everyone of the HR exports up to D whose hire_date /
+  termination_date falls in a window (fct_population_scope_decisions), described by
+  their latest row up to D, with whether they were in scope on any retained day and
+  their status on D. Not filtered by scope, so the count reconciles with HR's own list.
+
+The sample orders a population by sha256("<seed>:<employee_id>") and keeps the first
+`size`: the same seed always gives the same people, whoever draws it, and a person's
+place does not depend on who else is in the population.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.evidence import layout
+from orchestration.evidence.files import write_csv, write_json
+
+DEFAULT_WINDOW_DAYS = 90
+POPULATIONS = ("in_scope", "new_hires", "leavers")
+
+_IN_SCOPE_SQL = """
+select employee_id, job_title, job_family, department, manager_id, employment_type,
+       employment_status, hire_date, termination_date, status, last_completed_on, due_on
+from main.fct_training_compliance
+where as_of_date = $as_of_date
+order by employee_id
+"""
+
+# People seen up to D, described by their latest row; `date_column` picks the window.
+_MOVERS_SQL = """
+with latest as (
+    select
+        employee_id,
+        arg_max(job_title, as_of_date) as job_title,
+        arg_max(job_family, as_of_date) as job_family,
+        arg_max(department, as_of_date) as department,
+        arg_max(manager_id, as_of_date) as manager_id,
+        arg_max(employment_type, as_of_date) as employment_type,
+        arg_max(employment_status, as_of_date) as employment_status,
+        arg_max(hire_date, as_of_date) as hire_date,
+        arg_max(termination_date, as_of_date) as termination_date,
+        arg_max(scope_reason, as_of_date) as latest_scope_reason,
+        max(as_of_date) as last_seen_on,
+        bool_or(is_in_scope) as was_in_scope
+    from main.fct_population_scope_decisions
+    where as_of_date <= $as_of_date
+    group by employee_id
+)
+select latest.*, fact.status as status_on_as_of_date
+from latest
+left join main.fct_training_compliance as fact
+    on fact.employee_id = latest.employee_id and fact.as_of_date = $as_of_date
+where latest.{date_column} between $window_start and $window_end
+order by latest.employee_id
+"""
+
+
+@dataclass(frozen=True)
+class SamplingWindow:
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise ValueError(f"window start {self.start} is after its end {self.end}")
+
+    @classmethod
+    def ending(cls, as_of_date: date, days: int = DEFAULT_WINDOW_DAYS) -> SamplingWindow:
+        return cls(as_of_date - timedelta(days=days - 1), as_of_date)
+
+
+def read_population(
+    connection: duckdb.DuckDBPyConnection, name: str, as_of_date: date, window: SamplingWindow
+) -> pa.Table:
+    if name == "in_scope":
+        return connection.execute(_IN_SCOPE_SQL, {"as_of_date": as_of_date}).to_arrow_table()
+    date_column = {"new_hires": "hire_date", "leavers": "termination_date"}.get(name)
+    if date_column is None:
+        raise ValueError(f"unknown population {name!r}; expected one of {', '.join(POPULATIONS)}")
+    return connection.execute(
+        _MOVERS_SQL.format(date_column=date_column),
+        {"as_of_date": as_of_date, "window_start": window.start, "window_end": window.end},
+    ).to_arrow_table()
+
+
+def sample_key(seed: int, employee_id: str) -> str:
+    return hashlib.sha256(f"{seed}:{employee_id}".encode()).hexdigest()
+
+
+def draw_sample(population: pa.Table, seed: int, size: int) -> pa.Table:
+    """The first `size` people by sample_key, in draw order, with their draw number."""
+    if size < 0:
+        raise ValueError("sample size must be >= 0")
+    ids = population["employee_id"].to_pylist()
+    order = sorted(range(len(ids)), key=lambda index: sample_key(seed, ids[index]))[:size]
+    sample = population.take(pa.array(order, type=pa.int64()))
+    return sample.add_column(0, "draw", pa.array(range(1, len(order) + 1), type=pa.int64()))
+
+
+def reproduce_command(
+    name: str, as_of_date: date, seed: int, size: int, window: SamplingWindow
+) -> str:
+    command = f"compliance sample --date {as_of_date} --population {name} --seed {seed} "
+    command += f"--size {size}"
+    if name != "in_scope":
+        command += f" --window-start {window.start} --window-end {window.end}"
+    return command
+
+
+def write_samples(
+    connection: duckdb.DuckDBPyConnection,
+    folder: Path,
+    as_of_date: date,
+    *,
+    seed: int,
+    size: int,
+    window: SamplingWindow,
+) -> dict[str, Any]:
+    """Writes each population and its sample under samples/; returns sampling.json's content."""
+    populations: dict[str, Any] = {}
+    for name in POPULATIONS:
+        population = read_population(connection, name, as_of_date, window)
+        sample = draw_sample(population, seed, size)
+        population_file = f"{layout.SAMPLES_DIR}/{name}_population.csv"
+        sample_file = f"{layout.SAMPLES_DIR}/{name}_sample.csv"
+        write_csv(population, folder / population_file)
+        write_csv(sample, folder / sample_file)
+        populations[name] = {
+            "population_file": population_file,
+            "population_count": population.num_rows,
+            "sample_file": sample_file,
+            "sample_count": sample.num_rows,
+            "reproduce": reproduce_command(name, as_of_date, seed, size, window),
+        }
+    document = {
+        "as_of_date": as_of_date,
+        "seed": seed,
+        "size": size,
+        "window_start": window.start,
+        "window_end": window.end,
+        "method": "order each population by sha256('<seed>:<employee_id>') and keep the "
+        "first <size> people; new hires and leavers are everyone of the HR exports up to the "
+        "as-of date whose hire_date / termination_date is in the window (was_in_scope: in "
+        "scope on at least one retained day)",
+        "populations": populations,
+    }
+    write_json(document, folder / layout.SAMPLING)
+    return document

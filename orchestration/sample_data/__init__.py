@@ -1,0 +1,20 @@
+"""Synthetic landing zone for the training-compliance pipeline.
+
+`generate_landing_zone` writes daily HR and LMS full exports plus an exceptions
+file, following ../shared/spec/data-contract.md; `planted_people` lists the
+people planted in every landing zone with their expected status per date.
+"""
+
+from .landing_zone import generate_landing_zone, hr_path, lms_path
+from .planted import PlantedPerson, planted_people
+from .summary import DayFiles, GenerationSummary
+
+__all__ = [
+    "DayFiles",
+    "GenerationSummary",
+    "PlantedPerson",
+    "generate_landing_zone",
+    "hr_path",
+    "lms_path",
+    "planted_people",
+]

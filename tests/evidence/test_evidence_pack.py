@@ -1,0 +1,196 @@
+"""The evidence folder a daily run writes: contents, run metadata, GX results of the same
+run, and no personal data beyond employee ids."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from dagster import DagsterEventType
+
+from orchestration.coverage import STATUSES
+from orchestration.evidence import layout
+from orchestration.evidence.exports import TABLE_EXPORTS, read_export
+from orchestration.evidence.manifest import sha256_of
+from orchestration.rule_settings import load_rule_settings
+from orchestration.validation.checks import GX_CHECK_SPECS
+from tests.evidence.conftest import DAYS, END_DATE, EvidenceRun
+
+EXPECTED_FILES = (
+    layout.DAY_PAGE,
+    f"{layout.IN_SCOPE}.csv",
+    f"{layout.IN_SCOPE}.parquet",
+    f"{layout.SCOPE_DECISIONS}.csv",
+    f"{layout.SCOPE_DECISIONS}.parquet",
+    layout.EXCEPTIONS_IN_FORCE,
+    layout.UNMATCHED_LMS_RECORDS,
+    layout.REJECTS,
+    layout.COVERAGE,
+    layout.COVERAGE_TREND,
+    layout.SAMPLING,
+    layout.GX_DATA_DOCS,
+    layout.DBT_DOCS,
+    layout.RUN_METADATA,
+    layout.SUMS,
+)
+
+
+def _csv_rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _metadata(evidence_run: EvidenceRun) -> dict:
+    return json.loads((evidence_run.day(END_DATE) / layout.RUN_METADATA).read_text())
+
+
+@pytest.mark.parametrize("as_of_date", DAYS)
+def test_each_run_leaves_a_complete_folder_and_an_index(evidence_run, as_of_date) -> None:
+    folder = evidence_run.day(as_of_date)
+    for relative in EXPECTED_FILES:
+        assert (folder / relative).is_file(), relative
+    for spec in GX_CHECK_SPECS:
+        assert (folder / layout.GX_VALIDATIONS_DIR / f"{spec.checkpoint}.json").is_file()
+    assert (folder / layout.DBT_DOCS).stat().st_size > 100_000, "one self-contained docs file"
+    assert (evidence_run.evidence / layout.ROOT_INDEX).is_file()
+
+
+def test_exports_match_the_warehouse(evidence_run) -> None:
+    folder = evidence_run.day(END_DATE)
+    in_scope = _csv_rows((folder / f"{layout.IN_SCOPE}.csv").read_text())
+    with duckdb.connect(str(evidence_run.warehouse), read_only=True) as connection:
+        fact = connection.execute(
+            "select employee_id, status from main.fct_training_compliance "
+            "where as_of_date = ? order by employee_id",
+            [END_DATE],
+        ).fetchall()
+        decisions = connection.execute(
+            "select count(*) from main.fct_population_scope_decisions where as_of_date = ?",
+            [END_DATE],
+        ).fetchone()[0]
+        coverage = connection.execute(
+            "select in_scope_count, coverage_pct, control_passed from main.compliance_coverage "
+            "where as_of_date = ?",
+            [END_DATE],
+        ).fetchone()
+    assert [(row["employee_id"], row["status"]) for row in in_scope] == fact
+    parquet = pq.read_table(folder / f"{layout.IN_SCOPE}.parquet")
+    assert parquet.column("employee_id").to_pylist() == [row[0] for row in fact]
+    assert pq.read_table(folder / f"{layout.SCOPE_DECISIONS}.parquet").num_rows == decisions
+
+    document = json.loads((folder / layout.COVERAGE).read_text())
+    assert (document["in_scope_count"], document["coverage_pct"]) == coverage[:2]
+    assert document["control_passed"] is coverage[2]
+    assert sum(document[f"{status}_count"] for status in STATUSES) == len(fact)
+    assert sum(item["in_scope_count"] for item in document["by_department"]) == len(fact)
+
+    exceptions = _csv_rows((folder / layout.EXCEPTIONS_IN_FORCE).read_text())
+    assert exceptions, "the sample plants exceptions in force"
+    assert all(row["exception_reason"] and row["exception_approved_by"] for row in exceptions)
+    rejects_header = (folder / layout.REJECTS).read_text().splitlines()[0].split(",")
+    assert "value" not in rejects_header
+
+
+def test_run_metadata_records_inputs_rules_and_code(evidence_run) -> None:
+    metadata = _metadata(evidence_run)
+    assert metadata["as_of_date"] == END_DATE.isoformat()
+    assert metadata["run_id"] == evidence_run.results[END_DATE].run_id
+    assert datetime.fromisoformat(metadata["generated_at_utc"]).tzinfo == UTC
+
+    files = {item["source"]: item for item in metadata["input_files"]}
+    assert set(files) == {"hr", "lms", "exceptions"}
+    for item in files.values():
+        assert item["sha256"] == sha256_of(evidence_run.landing / item["source_file"]), item
+        assert item["landing_zone_now"] == {"exists": True, "sha256_matches_load": True}
+
+    rules = load_rule_settings()
+    assert metadata["rule_configuration"]["fingerprint_sha256"] == rules.fingerprint()
+    assert metadata["rule_configuration"]["variables"] == rules.variables
+    assert set(metadata["rule_configuration"]["seed_files"]) == set(rules.seed_files)
+    assert re.fullmatch(r"[0-9a-f]{40}", metadata["code_version"]["git_commit"])
+    assert isinstance(metadata["code_version"]["git_dirty"], bool)
+    for package in ("dagster", "dagster-dbt", "dbt-core", "dbt-duckdb", "duckdb", "pandas"):
+        assert metadata["package_versions"][package], package
+    assert metadata["package_versions"]["great_expectations"]
+
+
+def test_gx_results_come_from_the_same_run(evidence_run) -> None:
+    """The evidence step runs after every GX check of its run, and copies their results."""
+    result = evidence_run.results[END_DATE]
+    records = evidence_run.instance.all_logs(result.run_id)
+    started = {
+        record.step_key: record.timestamp
+        for record in records
+        if record.dagster_event_type == DagsterEventType.STEP_START
+    }
+    finished = {
+        record.step_key: record.timestamp
+        for record in records
+        if record.dagster_event_type == DagsterEventType.STEP_SUCCESS
+    }
+    gx_steps = [key for key in finished if "gx_" in key]
+    assert len(gx_steps) == len(GX_CHECK_SPECS)
+    evidence_started = started["evidence_pack"]
+    assert all(finished[key] <= evidence_started for key in gx_steps)
+
+    run_started = min(started.values())
+    for validation in _metadata(evidence_run)["gx_validations"]:
+        assert validation["file"], validation
+        ran_at = datetime.fromisoformat(validation["run_time"]).timestamp()
+        assert run_started <= ran_at <= evidence_started, validation["checkpoint"]
+
+
+def test_a_failing_coverage_gate_does_not_stop_the_evidence(evidence_run) -> None:
+    document = json.loads((evidence_run.day(END_DATE) / layout.COVERAGE).read_text())
+    assert document["control_passed"] is False, "the sample organisation plants overdue people"
+    gate = json.loads(
+        (
+            evidence_run.day(END_DATE)
+            / layout.GX_VALIDATIONS_DIR
+            / "fct_training_compliance__coverage_gate.json"
+        ).read_text()
+    )
+    assert gate["success"] is False
+
+
+def test_no_full_name_or_email_anywhere_in_the_evidence(evidence_run) -> None:
+    names = evidence_run.hr_values("full_name")
+    emails = evidence_run.hr_values("work_email")
+    assert len(names) > 200 and len(emails) > 200
+    pattern = re.compile(
+        "|".join(re.escape(value) for value in sorted(names | emails, key=len, reverse=True)),
+        re.IGNORECASE,
+    )
+    files = [path for path in evidence_run.evidence.rglob("*") if path.is_file()]
+    assert len(files) > len(DAYS) * 40
+    leaks = []
+    for path in files:
+        if path.suffix == ".parquet":
+            text = json.dumps(pq.read_table(path).to_pylist(), default=str, ensure_ascii=False)
+        else:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        if match := pattern.search(text):
+            leaks.append((path.relative_to(evidence_run.evidence), match.group()))
+    assert leaks == []
+
+
+def test_emails_only_when_configured(evidence_run) -> None:
+    exports = {export.relative_path: export for export in TABLE_EXPORTS}
+    with duckdb.connect(str(evidence_run.warehouse), read_only=True) as connection:
+        default = read_export(connection, exports[layout.IN_SCOPE], END_DATE, False)
+        with_emails = read_export(connection, exports[layout.IN_SCOPE], END_DATE, True)
+        hr = dict(
+            connection.execute(
+                "select employee_id, work_email from landing.hr_employees where as_of_date = ?",
+                [END_DATE],
+            ).fetchall()
+        )
+    assert "work_email" not in default.column_names
+    assert "full_name" not in with_emails.column_names
+    rows = with_emails.select(["employee_id", "work_email"]).to_pylist()
+    assert rows and all(row["work_email"] == hr[row["employee_id"]] for row in rows)
