@@ -7,24 +7,33 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from orchestration.evidence.coverage_history import MissingDayError
 from orchestration.evidence.files import write_csv, write_csv_to
 from orchestration.evidence.manifest import sealed_folders, verify_folder
 from orchestration.evidence.pack import write_evidence_pack
 from orchestration.evidence.sampling import SamplingWindow, draw_sample, read_population
 from orchestration.settings import warehouse_path
-from orchestration.warehouse import WarehouseResource, open_reader
+from orchestration.warehouse import WarehouseResource
+
+
+def _warehouse() -> WarehouseResource:
+    return WarehouseResource(path=str(warehouse_path()))
 
 
 def regenerate_evidence(as_of_date: date) -> int:
     """Rebuilds a day's folder from the warehouse history and stored GX results (no dbt run)."""
-    pack = write_evidence_pack(
-        WarehouseResource(path=str(warehouse_path())),
-        as_of_date,
-        run_id="cli",
-        produced_by="compliance evidence",
-        revalidate_missing_gx=True,
-        log=lambda message: print(message, file=sys.stderr),
-    )
+    try:
+        pack = write_evidence_pack(
+            _warehouse(),
+            as_of_date,
+            run_id="cli",
+            produced_by="compliance evidence",
+            revalidate_missing_gx=True,
+            log=lambda message: print(message, file=sys.stderr),
+        )
+    except (MissingDayError, FileNotFoundError) as error:
+        print(error, file=sys.stderr)
+        return 1
     print(f"Evidence for {as_of_date.isoformat()}: {pack.folder} ({pack.file_count} files)")
     return verify(pack.folder)
 
@@ -53,7 +62,7 @@ def sample(
     window: SamplingWindow,
     output: Path | None,
 ) -> int:
-    with open_reader(warehouse_path()) as connection:
+    with _warehouse().reader() as connection:
         people = read_population(connection, population, as_of_date, window)
     drawn = draw_sample(people, seed, size)
     described = (

@@ -1,15 +1,15 @@
 """dbt docs for the day: `dbt docs generate --static`, one self-contained HTML file.
 
-On DuckDB, dbt gets a profile of its own that attaches the warehouse READ_ONLY under
-the database name the models use: generating docs then takes no write lock, so it
-cannot block, or be blocked by, readers such as the webserver. dbt writes into a
+The docs describe the DuckDB warehouse the evidence was read from, whatever
+COMPLIANCE_DBT_TARGET says. dbt gets a profile of its own that attaches that file
+READ_ONLY under the database name the models use, so generating docs takes no
+DuckDB write lock and fits the warehouse's shared (reader) lock. dbt writes into a
 temporary target path, never the project's target/ that the daily run uses.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -19,9 +19,8 @@ from pathlib import Path
 import yaml
 
 from orchestration.settings import DBT_PROJECT_DIR
-from orchestration.transformation.project import dbt_executable, dbt_project
+from orchestration.transformation.project import dbt_executable
 
-PROFILE_NAME = "training_compliance"
 READ_ONLY_TARGET = "evidence_read_only"
 TIMEOUT_SECONDS = 600
 
@@ -33,8 +32,9 @@ class DbtDocsError(RuntimeError):
 def _read_only_profiles(directory: Path, warehouse_file: Path) -> None:
     # dbt-duckdb names the database after the file's stem; the attach keeps that name.
     database = warehouse_file.stem
+    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
     profile = {
-        PROFILE_NAME: {
+        project["profile"]: {
             "target": READ_ONLY_TARGET,
             "outputs": {
                 READ_ONLY_TARGET: {
@@ -54,12 +54,7 @@ def _read_only_profiles(directory: Path, warehouse_file: Path) -> None:
 def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="evidence-dbt-docs-") as scratch:
         work = Path(scratch)
-        target = dbt_project().target or "duckdb"
-        if target == "duckdb":
-            _read_only_profiles(work, warehouse_file)
-            profiles_dir, target = work, READ_ONLY_TARGET
-        else:
-            profiles_dir = DBT_PROJECT_DIR
+        _read_only_profiles(work, warehouse_file)
         command = [
             dbt_executable(),
             "--quiet",
@@ -69,9 +64,9 @@ def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path)
             "--project-dir",
             str(DBT_PROJECT_DIR),
             "--profiles-dir",
-            str(profiles_dir),
+            str(work),
             "--target",
-            target,
+            READ_ONLY_TARGET,
             "--target-path",
             str(work / "target"),
             "--log-path",
@@ -83,7 +78,6 @@ def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path)
         result = subprocess.run(
             command,
             cwd=DBT_PROJECT_DIR,
-            env=os.environ.copy(),
             capture_output=True,
             text=True,
             timeout=TIMEOUT_SECONDS,

@@ -25,39 +25,36 @@ PERSONAL_COLUMNS = frozenset({"full_name", "work_email", "user_email"})
 
 @dataclass(frozen=True)
 class TableExport:
-    relative_path: str  # without extension
+    files: tuple[str, ...]  # relative paths; the suffix picks the format
     sql: str
-    formats: tuple[str, ...] = ("csv",)
     # Whether the rows are people of the HR export (emails can be joined on them).
     per_person: bool = False
 
 
 TABLE_EXPORTS: tuple[TableExport, ...] = (
     TableExport(
-        layout.IN_SCOPE,
+        (f"{layout.IN_SCOPE}.csv", f"{layout.IN_SCOPE}.parquet"),
         "select * from main.fct_training_compliance where as_of_date = ? order by employee_id",
-        formats=("csv", "parquet"),
         per_person=True,
     ),
     TableExport(
-        layout.SCOPE_DECISIONS,
+        (f"{layout.SCOPE_DECISIONS}.csv", f"{layout.SCOPE_DECISIONS}.parquet"),
         "select * from main.fct_population_scope_decisions where as_of_date = ? "
         "order by employee_id",
-        formats=("csv", "parquet"),
         per_person=True,
     ),
     TableExport(
-        layout.EXCEPTIONS_IN_FORCE.removesuffix(".csv"),
+        (layout.EXCEPTIONS_IN_FORCE,),
         "select * from main.fct_exceptions_in_force where as_of_date = ? "
         "order by employee_id, exception_line",
     ),
     TableExport(
-        layout.UNMATCHED_LMS_RECORDS.removesuffix(".csv"),
+        (layout.UNMATCHED_LMS_RECORDS,),
         "select * from main.fct_unmatched_lms_records where as_of_date = ? "
         "order by record_id, source_line",
     ),
     TableExport(
-        layout.REJECTS.removesuffix(".csv"),
+        (layout.REJECTS,),
         # The offending value stays in the warehouse: it may be personal data.
         f"""
         select as_of_date, source, regexp_extract(source_file, '[^/\\\\]+$') as file_name,
@@ -107,9 +104,8 @@ def write_table_exports(
     rows: dict[str, int] = {}
     for export in TABLE_EXPORTS:
         table = read_export(connection, export, as_of_date, include_emails)
-        for file_format in export.formats:
-            relative = f"{export.relative_path}.{file_format}"
-            writer = write_csv if file_format == "csv" else write_parquet
+        for relative in export.files:
+            writer = write_parquet if relative.endswith(".parquet") else write_csv
             writer(table, folder / relative)
             rows[relative] = table.num_rows
     return rows

@@ -93,7 +93,14 @@ def verify_folder(folder: Path) -> VerifyReport:
 
 
 def sealed_folders(path: Path) -> list[Path]:
-    """The folder itself when sealed, else its sealed day folders (an evidence root)."""
+    """The folder itself when sealed, else its sealed day folders (an evidence root).
+
+    Hidden folders are days still being built or being replaced: not evidence yet.
+    """
     if (path / SUMS).is_file():
         return [path]
-    return sorted(child for child in path.iterdir() if (child / SUMS).is_file())
+    return sorted(
+        child
+        for child in path.iterdir()
+        if not child.name.startswith(".") and (child / SUMS).is_file()
+    )

@@ -5,6 +5,8 @@ links only, so the folder can be opened from a disk or an archive.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -19,8 +21,9 @@ from orchestration.evidence import layout
 from orchestration.evidence.charts import LARGE, SMALL, Series, line_chart, shared_floor
 from orchestration.evidence.coverage_history import CoverageTrend
 from orchestration.evidence.gx_results import GxValidation
+from orchestration.rule_settings import load_rule_settings
 
-COVERED_STATUSES = frozenset({"compliant", "exempt", "on_leave", "in_grace_period"})
+STATUS_SEED = "training_statuses.csv"
 
 FILE_DESCRIPTIONS: dict[str, str] = {
     f"{layout.IN_SCOPE}.csv": "in-scope people with their status (also as .parquet)",
@@ -43,6 +46,12 @@ def _template(name: str) -> Template:
 
 def _style() -> str:
     return (resources.files(__package__) / "templates" / "style.css").read_text("utf-8")
+
+
+def _status_rules() -> dict[str, dict[str, str]]:
+    """status -> its row of the versioned status seed (is_failing, meaning)."""
+    text = load_rule_settings().seed_files[STATUS_SEED]
+    return {row["status"]: row for row in csv.DictReader(io.StringIO(text))}
 
 
 def _percent(value: float | None) -> str:
@@ -81,14 +90,16 @@ class DayPage:
     def _status_rows(self) -> str:
         rows = []
         total = self.summary.in_scope_count
+        rules = _status_rules()
         for status in STATUSES:
             count = self.summary.status_counts[status]
             share = _percent(100.0 * count / total if total else None)
-            covered = status in COVERED_STATUSES
+            covered = rules[status]["is_failing"].strip().lower() != "true"
             css = "passing" if covered else ("failing" if count else "")
             rows.append(
                 f'<tr><td class="{css}">{status}</td><td class="num">{count}</td>'
-                f'<td class="num">{share}</td><td>{"yes" if covered else "no"}</td></tr>'
+                f'<td class="num">{share}</td><td>{"yes" if covered else "no"}</td>'
+                f"<td>{escape(rules[status]['meaning'])}</td></tr>"
             )
         return "\n".join(rows)
 

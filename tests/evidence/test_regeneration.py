@@ -69,3 +69,10 @@ def test_lost_gx_results_are_validated_again(evidence_run, monkeypatch, tmp_path
     original = evidence_run.day(END_DATE)
     for relative in POPULATION_STATUS_COVERAGE:
         assert (folder / relative).read_bytes() == (original / relative).read_bytes(), relative
+
+
+def test_a_day_never_materialized_is_a_clear_error(evidence_run, monkeypatch, capsys) -> None:
+    evidence_run.environment(monkeypatch)
+    assert main(["evidence", "--date", "2020-01-01"]) == 1
+    assert "materialize that day first" in capsys.readouterr().err
+    assert not (evidence_run.evidence / "2020-01-01").exists()
