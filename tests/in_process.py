@@ -6,7 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from dagster import AssetCheckEvaluation, DagsterInstance, ExecuteInProcessResult, materialize
+from dagster import (
+    AssetCheckEvaluation,
+    AssetSelection,
+    DagsterInstance,
+    ExecuteInProcessResult,
+    materialize,
+)
 
 from orchestration.definitions import defs
 from orchestration.landing import LandingZoneResource
@@ -19,8 +25,16 @@ def materialize_day(
     root: Path,
     as_of_date: date,
     instance: DagsterInstance | None = None,
+    with_evidence: bool = False,
 ) -> ExecuteInProcessResult:
-    """Every asset and check for one as-of date, reading root/landing, writing root/warehouse."""
+    """Every asset and check for one as-of date, reading root/landing, writing root/warehouse.
+
+    The evidence pack (its dbt docs take seconds) is left out unless a test is about it;
+    tests that run the data contract's command still build it.
+    """
+    selection = AssetSelection.all()
+    if not with_evidence:
+        selection = selection - AssetSelection.groups("evidence")
     warehouse = root / "warehouse" / "compliance.duckdb"
     # dbt runs as a subprocess and reads these from the environment.
     monkeypatch.setenv("COMPLIANCE_WAREHOUSE", str(warehouse))
@@ -28,6 +42,7 @@ def materialize_day(
     monkeypatch.setenv("COMPLIANCE_EVIDENCE_DIR", str(root / "evidence"))
     return materialize(
         assets=[*defs.assets, *defs.asset_checks],
+        selection=selection,
         partition_key=as_of_date.isoformat(),
         resources={
             "warehouse": WarehouseResource(path=str(warehouse)),

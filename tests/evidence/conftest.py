@@ -81,7 +81,7 @@ def evidence_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EvidenceR
     first_day_as_built: dict[str, bytes] = {}
     with pytest.MonkeyPatch.context() as monkeypatch:
         for as_of_date in DAYS:
-            result = materialize_day(monkeypatch, root, as_of_date, instance)
+            result = materialize_day(monkeypatch, root, as_of_date, instance, with_evidence=True)
             assert result.success, f"run of {as_of_date} failed"
             results[as_of_date] = result
             if as_of_date == DAYS[0]:

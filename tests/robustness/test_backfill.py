@@ -30,6 +30,8 @@ def test_thirty_day_backfill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     warehouse = tmp_path / "compliance.duckdb"
     monkeypatch.setenv("COMPLIANCE_WAREHOUSE", str(warehouse))
+    monkeypatch.setenv("COMPLIANCE_DOCS_DIR", str(tmp_path / "docs"))
+    monkeypatch.setenv("COMPLIANCE_EVIDENCE_DIR", str(tmp_path / "evidence"))
     resources = {
         "warehouse": WarehouseResource(path=str(warehouse)),
         "landing_zone": LandingZoneResource(path=str(tmp_path / "landing")),
@@ -40,7 +42,9 @@ def test_thirty_day_backfill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     for day in [*days, days[10]]:
         result = materialize(
             assets=defs.assets,
-            selection=AssetSelection.all() - AssetSelection.all_asset_checks(),
+            selection=AssetSelection.all()
+            - AssetSelection.all_asset_checks()
+            - AssetSelection.groups("evidence"),
             partition_key=day.isoformat(),
             resources=resources,
             instance=instance,
