@@ -1,5 +1,6 @@
 """Each versioned GX validation as a Dagster asset check on the asset it validates."""
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,7 @@ from dagster import (
     AssetCheckSeverity,
     AssetKey,
     MetadataValue,
+    PreviewWarning,
     asset_check,
 )
 
@@ -97,6 +99,11 @@ def _failed_expectations_markdown(outcome: ValidationOutcome) -> str:
     ]
     header = "| severity | expectation | column | unexpected | meaning |\n|---|---|---|---|---|\n"
     return header + "\n".join(rows)
+
+
+# Partitioned asset checks are marked preview in Dagster 1.13; the project relies on
+# them for one evaluation per day, so the warning would only repeat on every command.
+warnings.filterwarnings("ignore", category=PreviewWarning, message=".*AssetCheckSpec.*")
 
 
 def build_gx_check(spec: GxCheckSpec) -> AssetChecksDefinition:
