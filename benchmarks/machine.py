@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import subprocess
 from importlib import metadata
 from pathlib import Path
 
@@ -48,6 +49,26 @@ def describe_machine() -> dict[str, str]:
         "OS": f"{_os_name()}, kernel {platform.release()}",
         "Python": platform.python_version(),
         "packages": ", ".join(f"{name} {metadata.version(name)}" for name in PACKAGES),
+    }
+
+
+# The folders whose content the measured runs execute.
+PIPELINE_PATHS = ("orchestration", "dbt_project", "expectations")
+
+
+def describe_source(project_root: Path) -> dict[str, str]:
+    """The commit measured and any uncommitted change to the pipeline's code."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=project_root, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    changed = git("status", "--porcelain", "--", *PIPELINE_PATHS).splitlines()
+    shown = ", ".join(line[3:] for line in changed[:12]) + (", ..." if len(changed) > 12 else "")
+    return {
+        "commit": git("rev-parse", "--short", "HEAD") or "unknown",
+        "uncommitted pipeline changes": f"{len(changed)}: {shown}" if changed else "none",
     }
 
 

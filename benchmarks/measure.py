@@ -2,8 +2,8 @@
 
 Memory is the resident set size (RSS) summed over the process and all its
 descendants, sampled every 50 ms: the Dagster run starts dbt, which starts its
-own threads and DuckDB, so the parent's RSS alone would miss most of it. Shared
-pages count once per process, so the sum is an upper bound.
+own threads and DuckDB, so the parent's RSS alone would miss most of it. Pages
+shared between processes are counted in each, so the sum is an upper bound.
 """
 
 from __future__ import annotations
@@ -30,21 +30,33 @@ class Measurement:
     returncode: int
     # Each output line with the seconds since the command started, as it was printed.
     lines: tuple[tuple[float, str], ...]
+    # (seconds since start, tree RSS) every POLL_SECONDS, to find which phase peaks.
+    rss_samples: tuple[tuple[float, int], ...]
+    # The processes making up the peak: (short command line, RSS), largest first.
+    peak_processes: tuple[tuple[str, int], ...]
 
 
-def tree_rss(process: psutil.Process) -> int:
-    """RSS of `process` and its descendants; processes that exit meanwhile count 0."""
+def _label(process: psutil.Process) -> str:
+    """`dagster asset ...`, `dbt build`, `python -m benchmarks.plain_sql`: enough to tell."""
+    words = [Path(word).name if "/" in word else word for word in process.cmdline()[:4]]
+    if words and words[0].startswith("python") and len(words) > 1:
+        words = words[1:]
+    return " ".join(words[:3])[:48]
+
+
+def tree_members(process: psutil.Process) -> list[tuple[str, int]]:
+    """(label, RSS) of `process` and its descendants; processes that exit meanwhile are left out."""
     try:
         members = [process, *process.children(recursive=True)]
     except psutil.NoSuchProcess:
-        return 0
-    total = 0
+        return []
+    sizes = []
     for member in members:
         try:
-            total += member.memory_info().rss
+            sizes.append((_label(member), member.memory_info().rss))
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-    return total
+    return sizes
 
 
 def measure(
@@ -63,13 +75,18 @@ def measure(
         text=True,
         bufsize=1,
     )
-    peak = 0
+    samples: list[tuple[float, int]] = []
+    peak_members: list[tuple[str, int]] = []
     finished = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak_members
         while not finished.is_set():
-            peak = max(peak, tree_rss(process))
+            members = tree_members(process)
+            total = sum(rss for _, rss in members)
+            if total > max((rss for _, rss in samples), default=0):
+                peak_members = members
+            samples.append((time.perf_counter() - started, total))
             finished.wait(POLL_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -86,7 +103,16 @@ def measure(
     finished.set()
     sampler.join()
     cpu = _children_cpu_seconds() - cpu_before
-    return Measurement(wall, peak, cpu, returncode, tuple(lines))
+    peak = max((rss for _, rss in samples), default=0)
+    return Measurement(
+        wall_seconds=wall,
+        peak_rss_bytes=peak,
+        cpu_seconds=cpu,
+        returncode=returncode,
+        lines=tuple(lines),
+        rss_samples=tuple(samples),
+        peak_processes=tuple(sorted(peak_members, key=lambda member: member[1], reverse=True)),
+    )
 
 
 def _children_cpu_seconds() -> float:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks.machine import describe_machine, load_average
+from benchmarks.machine import describe_machine, describe_source, load_average
 from benchmarks.measure import Measurement, measure
 from benchmarks.report import render_report, render_table
 from benchmarks.run_profile import (
@@ -95,6 +95,7 @@ class SizeResult:
     plain: Run
     agreement: str
     phases: tuple[Phase, ...]
+    peak_processes: tuple[tuple[str, int], ...]
     dagster_dbt: DbtTimings | None
     dbt_alone: DbtTimings | None
 
@@ -268,7 +269,10 @@ def measure_size(
         dbt=dbt,
         plain=plain,
         agreement=compare_coverage(root, plain_coverage),
-        phases=tuple(pipeline_phases(full_output.lines, full.wall_seconds)),
+        phases=tuple(
+            pipeline_phases(full_output.lines, full.wall_seconds, full_output.rss_samples)
+        ),
+        peak_processes=full_output.peak_processes,
         dagster_dbt=dbt_timings(results_file) if results_file else None,
         dbt_alone=dbt_timings(root / "dbt_target" / "run_results.json"),
     )
@@ -289,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work_dir or Path(tempfile.mkdtemp(prefix="compliance-benchmark-"))
     work.mkdir(parents=True, exist_ok=True)
     started = datetime.now(UTC)
-    machine = describe_machine()
+    machine = describe_machine() | describe_source(PROJECT_ROOT)
     plan: list[tuple[str, int, int, float | None]] = []
     if not args.no_sample:
         sample = f"sample ({SAMPLE_PEOPLE:,} people, demo history)"

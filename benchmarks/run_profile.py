@@ -27,6 +27,8 @@ class Phase:
     name: str
     seconds: float
     detail: str = ""
+    # Highest process-tree RSS while the phase ran (None for scattered phases).
+    peak_rss_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,15 @@ def run_id(lines: Sequence[tuple[float, str]]) -> str | None:
     return next((m["run_id"] for _, text in lines if (m := _RUN_ID.search(text))), None)
 
 
-def pipeline_phases(lines: Sequence[tuple[float, str]], wall_seconds: float) -> list[Phase]:
+def _peak(samples: Sequence[tuple[float, int]], start: float, end: float) -> int | None:
+    return max((rss for at, rss in samples if start <= at <= end), default=None)
+
+
+def pipeline_phases(
+    lines: Sequence[tuple[float, str]],
+    wall_seconds: float,
+    rss_samples: Sequence[tuple[float, int]] = (),
+) -> list[Phase]:
     """The full run's wall time split into start-up, steps, gaps and shut-down."""
     phases: list[Phase] = []
     run_start = _first(lines, " - RUN_START - ")
@@ -66,7 +76,12 @@ def pipeline_phases(lines: Sequence[tuple[float, str]], wall_seconds: float) -> 
     if run_start is None or run_end is None:
         return [Phase("whole run (no Dagster run events found)", wall_seconds)]
     phases.append(
-        Phase("CLI start-up until RUN_START", run_start, "imports, code location, dbt manifest")
+        Phase(
+            "CLI start-up until RUN_START",
+            run_start,
+            "imports, code location, dbt manifest",
+            _peak(rss_samples, 0, run_start),
+        )
     )
     spans = _step_spans(lines)
     in_steps = 0.0
@@ -79,7 +94,14 @@ def pipeline_phases(lines: Sequence[tuple[float, str]], wall_seconds: float) -> 
             if start <= at <= end and (match := _EXPORT_LOADED.search(text)):
                 parts.append(f"{match['source']} {at - previous:.1f} s")
                 previous = at
-        phases.append(Phase("step landing_exports (CSV loading)", end - start, ", ".join(parts)))
+        phases.append(
+            Phase(
+                "step landing_exports (CSV loading)",
+                end - start,
+                ", ".join(parts),
+                _peak(rss_samples, start, end),
+            )
+        )
     if DBT_STEP in spans:
         start, end = spans[DBT_STEP]
         in_steps += end - start
@@ -95,7 +117,14 @@ def pipeline_phases(lines: Sequence[tuple[float, str]], wall_seconds: float) -> 
             detail.append(f"dbt nodes {done - first_node:.1f} s")
         if done is not None:
             detail.append(f"after dbt until step end {end - done:.1f} s")
-        phases.append(Phase(f"step {DBT_STEP} (dbt build)", end - start, "; ".join(detail)))
+        phases.append(
+            Phase(
+                f"step {DBT_STEP} (dbt build)",
+                end - start,
+                "; ".join(detail),
+                _peak(rss_samples, start, end),
+            )
+        )
     gx = {step: span for step, span in spans.items() if "_gx_" in step}
     if gx:
         gx_seconds = sum(end - start for start, end in gx.values())
@@ -107,16 +136,28 @@ def pipeline_phases(lines: Sequence[tuple[float, str]], wall_seconds: float) -> 
                 f"{len(gx)} GX check steps",
                 gx_seconds,
                 f"first ({first_step}, includes importing GX) {first_seconds:.1f} s",
+                _peak(
+                    rss_samples,
+                    min(start for start, _ in gx.values()),
+                    max(end for _, end in gx.values()),
+                ),
             )
         )
     for step, (start, end) in sorted(spans.items(), key=lambda item: item[1][0]):
         if step not in (LOAD_STEP, DBT_STEP) and step not in gx:
             in_steps += end - start
-            phases.append(Phase(f"step {step}", end - start))
+            phases.append(Phase(f"step {step}", end - start, "", _peak(rss_samples, start, end)))
     phases.append(
         Phase("Dagster between steps", (run_end - run_start) - in_steps, "events, step set-up")
     )
-    phases.append(Phase("after RUN_SUCCESS until exit", wall_seconds - run_end))
+    phases.append(
+        Phase(
+            "after RUN_SUCCESS until exit",
+            wall_seconds - run_end,
+            "",
+            _peak(rss_samples, run_end, wall_seconds),
+        )
+    )
     return phases
 
 
