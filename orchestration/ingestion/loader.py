@@ -60,19 +60,24 @@ def _read_incoming(
 ) -> None:
     """Materialises `incoming` and `structural_rejects` for the file, read exactly once."""
     columns = ", ".join(f"{quote_literal(name)}: 'VARCHAR'" for name in header.file_columns)
-    connection.execute(
-        f"""
-        create or replace temp table incoming_ordered as
-        select row_number() over () as ordinal, *
-        from read_csv(
-            {quote_literal(str(facts.path))},
-            header = true, auto_detect = false, columns = {{{columns}}},
-            delim = ',', quote = '"', escape = '"', strict_mode = true,
-            store_rejects = true, rejects_table = 'csv_errors_{token}',
-            rejects_scan = 'csv_scans_{token}'
+    try:
+        connection.execute(
+            f"""
+            create or replace temp table incoming_ordered as
+            select row_number() over () as ordinal, *
+            from read_csv(
+                {quote_literal(str(facts.path))},
+                header = true, auto_detect = false, columns = {{{columns}}},
+                delim = ',', quote = '"', escape = '"', strict_mode = true,
+                store_rejects = true, rejects_table = 'csv_errors_{token}',
+                rejects_scan = 'csv_scans_{token}'
+            )
+            """
         )
-        """
-    )
+    except duckdb.Error as error:
+        # The reader gave up on the file as a whole (e.g. mixed line endings).
+        first_line = str(error).strip().splitlines()[0]
+        raise ExportError(facts.path, f"could not be read as CSV: {first_line}") from error
     # DuckDB numbers a rejected record by its position among records, header first.
     connection.execute(
         f"""

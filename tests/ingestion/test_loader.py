@@ -163,3 +163,22 @@ def test_reloading_a_day_replaces_only_that_day(tmp_path: Path, connection) -> N
     assert counts == [(AS_OF, 1), (next_day, 2)]
     audit = connection.execute("select count(*) from landing.load_audit").fetchone()
     assert audit == (2,)
+
+
+def test_mixed_line_endings_load_or_fail_naming_the_file(tmp_path: Path, connection) -> None:
+    rows = [
+        f"E{i},e{i}@x.com,A,x,Backend Engineer,Eng,,employee,active,2020-01-01,"
+        for i in range(9000)
+    ]
+    content = (HR_HEADER + "\n" + "\n".join(rows) + "\n").encode()
+    content += b"E9999,e9999@x.com,A,x,Backend Engineer,Eng,,employee,active,2020-01-01,\r\n"
+    path = _write(tmp_path, f"hr/employees_{AS_OF}.csv", "")
+    path.write_bytes(content)
+    try:
+        report = load_export(connection, HR_EMPLOYEES, tmp_path, AS_OF)
+    except ExportError as error:
+        assert str(path) in str(error)
+        assert "could not be read as CSV" in str(error)
+    else:
+        # Readers that cope with the mixed line ending must load every row.
+        assert report.record_count == 9001
