@@ -44,7 +44,7 @@ from benchmarks.run_profile import (
     pipeline_phases,
     run_id,
 )
-from orchestration.cli import INSTANCE_TEMPLATE
+from orchestration.cli import INSTANCE_TEMPLATE, materialize_command
 from orchestration.rule_settings import load_rule_settings
 from orchestration.settings import (
     DBT_PROJECT_DIR,
@@ -165,17 +165,7 @@ def run_full_pipeline(root: Path) -> tuple[Measurement, Run]:
             "DAGSTER_HOME": str(dagster_home),
         }
     )
-    command = [
-        str(BIN_DIR / "dagster"),
-        "asset",
-        "materialize",
-        "-m",
-        "orchestration",
-        "--select",
-        "*",
-        "--partition",
-        AS_OF.isoformat(),
-    ]
+    command = materialize_command(AS_OF)
     return _measured(command, env=env, cwd=PROJECT_ROOT, log=root / "logs" / "full.log")
 
 

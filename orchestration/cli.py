@@ -48,9 +48,9 @@ def run_environment() -> dict[str, str]:
     }
 
 
-def materialize(as_of_date: date) -> int:
-    """Runs the data contract's command for one as-of date; returns its exit code."""
-    command = [
+def materialize_command(as_of_date: date) -> list[str]:
+    """The data contract's command that materializes every asset for one as-of date."""
+    return [
         str(Path(sys.executable).parent / "dagster"),
         "asset",
         "materialize",
@@ -61,6 +61,11 @@ def materialize(as_of_date: date) -> int:
         "--partition",
         as_of_date.isoformat(),
     ]
+
+
+def materialize(as_of_date: date) -> int:
+    """Runs the data contract's command for one as-of date; returns its exit code."""
+    command = materialize_command(as_of_date)
     print("$ " + " ".join(command[1:]), flush=True)
     return subprocess.run(command, cwd=PROJECT_ROOT, env=run_environment(), check=False).returncode
 

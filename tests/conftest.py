@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.cli import materialize_command
 from orchestration.transformation.project import prepare_manifest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -69,17 +70,7 @@ class PipelineFolders:
     def materialize(self, as_of_date: date) -> subprocess.CompletedProcess[str]:
         """The data contract's command, exactly as a user runs it."""
         return subprocess.run(
-            [
-                str(BIN_DIR / "dagster"),
-                "asset",
-                "materialize",
-                "-m",
-                "orchestration",
-                "--select",
-                "*",
-                "--partition",
-                as_of_date.isoformat(),
-            ],
+            materialize_command(as_of_date),
             cwd=PROJECT_ROOT,
             env=self.environment(),
             capture_output=True,

@@ -9,7 +9,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-from tests.conftest import BIN_DIR, PROJECT_ROOT, PipelineFolders
+from orchestration.cli import materialize_command
+from tests.conftest import PROJECT_ROOT, PipelineFolders
 from tests.landing_builder import completion, person, write_day
 
 DAY = date(2026, 11, 27)
@@ -29,17 +30,7 @@ def _write_days(landing: Path) -> None:
 
 def _start(folders: PipelineFolders, day: date, log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [
-            str(BIN_DIR / "dagster"),
-            "asset",
-            "materialize",
-            "-m",
-            "orchestration",
-            "--select",
-            "*",
-            "--partition",
-            day.isoformat(),
-        ],
+        materialize_command(day),
         cwd=PROJECT_ROOT,
         env=folders.environment(),
         stdout=log.open("wb"),
