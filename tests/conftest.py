@@ -27,9 +27,8 @@ def prepared_manifest() -> None:
     prepare_manifest(force=True)
 
 
-@dataclass(frozen=True)
-class PipelineFolders:
-    """A landing zone, a warehouse and a Dagster home of one test, all in tmp."""
+class FolderLayout:
+    """Where a test's landing zone, warehouse, Dagster home, docs and evidence live under root."""
 
     root: Path
 
@@ -52,6 +51,13 @@ class PipelineFolders:
     @property
     def evidence(self) -> Path:
         return self.root / "evidence"
+
+
+@dataclass(frozen=True)
+class PipelineFolders(FolderLayout):
+    """A landing zone, a warehouse and a Dagster home of one test, all in tmp."""
+
+    root: Path
 
     def environment(self) -> dict[str, str]:
         self.dagster_home.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from dagster import DagsterInstance, ExecuteInProcessResult
 
 from orchestration.evidence.layout import day_folder
 from orchestration.sample_data import generate_landing_zone
+from tests.conftest import FolderLayout
 from tests.in_process import materialize_day
 
 END_DATE = date(2026, 11, 27)
@@ -31,28 +32,12 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @dataclass
-class EvidenceRun:
+class EvidenceRun(FolderLayout):
     root: Path
     instance: DagsterInstance
     results: dict[date, ExecuteInProcessResult]
     # The first day's folder as its own run wrote it, before the later days ran.
     first_day_as_built: dict[str, bytes]
-
-    @property
-    def landing(self) -> Path:
-        return self.root / "landing"
-
-    @property
-    def warehouse(self) -> Path:
-        return self.root / "warehouse" / "compliance.duckdb"
-
-    @property
-    def evidence(self) -> Path:
-        return self.root / "evidence"
-
-    @property
-    def docs(self) -> Path:
-        return self.root / "docs"
 
     def day(self, as_of_date: date) -> Path:
         return day_folder(self.evidence, as_of_date)

@@ -18,6 +18,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
+from orchestration.coverage import STATUSES
 from orchestration.ingestion.contract import HR_EMPLOYEES, LMS_COMPLETIONS
 from orchestration.ingestion.publish_postgres import publish_day
 from orchestration.sample_data import generate_landing_zone
@@ -176,14 +177,7 @@ def test_compared_day_exercises_every_status_and_the_rejects(engines) -> None:
             f"where as_of_date = date '{DAY}'"
         )
     }
-    assert statuses == {
-        "compliant",
-        "exempt",
-        "on_leave",
-        "in_grace_period",
-        "overdue",
-        "never_completed",
-    }
+    assert statuses == set(STATUSES)
     ((hr_rejected, lms_rejected),) = folders.query(
         "select hr_rejected_row_count, lms_rejected_row_count from main.compliance_coverage "
         f"where as_of_date = date '{DAY}'"
