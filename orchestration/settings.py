@@ -26,6 +26,7 @@ SAMPLE_SEED_VAR = "COMPLIANCE_SAMPLE_SEED"
 SAMPLE_SIZE_VAR = "COMPLIANCE_SAMPLE_SIZE"
 FRESHNESS_DEADLINE_VAR = "COMPLIANCE_FRESHNESS_DEADLINE"
 DBT_TARGET_VAR = "COMPLIANCE_DBT_TARGET"
+DUCKDB_MEMORY_LIMIT_VAR = "COMPLIANCE_DUCKDB_MEMORY_LIMIT"
 # The PostgreSQL warehouse (dbt target `postgres`); profiles.yml reads the same variables.
 PG_HOST_VAR = "COMPLIANCE_PG_HOST"
 PG_PORT_VAR = "COMPLIANCE_PG_PORT"
@@ -50,6 +51,9 @@ DEFAULTS: dict[str, str] = {
     # Today's run must have succeeded by then (HH:MM in COMPLIANCE_TIMEZONE).
     FRESHNESS_DEADLINE_VAR: "09:00",
     DBT_TARGET_VAR: "duckdb",
+    # Per DuckDB process (the run's and dbt's, which never write at once). Past it
+    # DuckDB spills to `<warehouse>.tmp/` instead of growing with the LMS export.
+    DUCKDB_MEMORY_LIMIT_VAR: "2GB",
     PG_HOST_VAR: "localhost",
     PG_PORT_VAR: "5432",
     PG_USER_VAR: "compliance",

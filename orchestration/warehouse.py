@@ -20,6 +20,8 @@ from pathlib import Path
 import duckdb
 from dagster import ConfigurableResource
 
+from orchestration.settings import DUCKDB_MEMORY_LIMIT_VAR, setting
+
 _LOCK_MESSAGES = ("Could not set lock", "Conflicting lock", "database is locked")
 LOCK_TIMEOUT_VAR = "COMPLIANCE_WAREHOUSE_LOCK_TIMEOUT"
 _DEFAULT_LOCK_TIMEOUT_SECONDS = 3600.0
@@ -53,12 +55,21 @@ def warehouse_lock(path: Path, *, exclusive: bool) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def spill_directory(path: Path) -> Path:
+    """Where DuckDB spills past its memory limit; dbt's profile names the same folder."""
+    return path.with_name(path.name + ".tmp")
+
+
 def _connect(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
+    config = {
+        "memory_limit": setting(DUCKDB_MEMORY_LIMIT_VAR),
+        "temp_directory": str(spill_directory(path)),
+    }
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as error:
             if not any(text in str(error) for text in _LOCK_MESSAGES):
                 raise

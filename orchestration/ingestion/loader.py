@@ -21,6 +21,7 @@ from orchestration.ingestion.landing_tables import (
 )
 from orchestration.ingestion.record_lines import one_record_per_line, record_start_lines
 from orchestration.ingestion.validation_sql import (
+    cleaned_columns_sql,
     column_rejects_sql,
     duplicate_rejects_sql,
     quote_literal,
@@ -56,15 +57,20 @@ class LoadReport:
 
 
 def _read_incoming(
-    connection: duckdb.DuckDBPyConnection, facts: FileFacts, header: HeaderCheck, token: str
+    connection: duckdb.DuckDBPyConnection,
+    contract: ExportContract,
+    facts: FileFacts,
+    header: HeaderCheck,
+    token: str,
 ) -> None:
-    """Materialises `incoming` and `structural_rejects` for the file, read exactly once."""
+    """Creates the view `incoming` and the table `structural_rejects`, reading the file once."""
     columns = ", ".join(f"{quote_literal(name)}: 'VARCHAR'" for name in header.file_columns)
     try:
+        # Insertion order is kept, so rowid + 1 is a kept record's position in the file.
         connection.execute(
             f"""
-            create or replace temp table incoming_ordered as
-            select row_number() over () as ordinal, *
+            create or replace temp table incoming_raw as
+            select {cleaned_columns_sql(contract, header.file_names_by_column)}
             from read_csv(
                 {quote_literal(str(facts.path))},
                 header = true, auto_detect = false, columns = {{{columns}}},
@@ -92,20 +98,12 @@ def _read_incoming(
     connection.execute(f"drop table if exists csv_errors_{token}")
     connection.execute(f"drop table if exists csv_scans_{token}")
 
-    kept = connection.execute("select count(*) from incoming_ordered").fetchone()[0]
+    kept = connection.execute("select count(*) from incoming_raw").fetchone()[0]
     broken = connection.execute("select count(*) from structural_errors").fetchone()[0]
     record_count = kept + broken
+    one_per_line = one_record_per_line(facts.physical_lines, record_count)
 
-    if broken:
-        # The k-th readable record is the k-th record number not taken by a broken one.
-        record_numbers = f"""
-            select record_number, row_number() over (order by record_number) as ordinal
-            from (select range + 1 as record_number from range({record_count}))
-            anti join structural_errors using (record_number)"""
-    else:
-        record_numbers = "select ordinal as record_number, ordinal from incoming_ordered"
-
-    if one_record_per_line(facts.physical_lines, record_count):
+    if one_per_line:
         line_of = "record_number + 1"
         line_join = ""
     else:
@@ -118,16 +116,31 @@ def _read_incoming(
         line_of = "record_lines.source_line"
         line_join = "left join record_lines using (record_number)"
 
-    connection.execute(
-        f"""
-        create or replace temp table incoming as
-        select numbered.record_number, {line_of} as source_line,
-               incoming_ordered.* exclude (ordinal)
-        from incoming_ordered
-        join ({record_numbers}) as numbered using (ordinal)
-        {line_join}
-        """
-    )
+    if not broken and one_per_line:
+        # The usual file: numbering is positional, no copy needed.
+        numbered = (
+            "select rowid + 1 as record_number, rowid + 2 as source_line, * from incoming_raw"
+        )
+    else:
+        # The k-th readable record is the k-th record number not taken by a broken one.
+        connection.execute(
+            f"""
+            create or replace temp table incoming_numbered as
+            with record_numbers as (
+                select record_number, row_number() over (order by record_number) as ordinal
+                from (select range + 1 as record_number from range({record_count}))
+                anti join structural_errors using (record_number)
+            ),
+            kept as (select rowid + 1 as ordinal, * from incoming_raw)
+            select record_numbers.record_number, {line_of} as source_line,
+                   kept.* exclude (ordinal)
+            from kept
+            join record_numbers using (ordinal)
+            {line_join}
+            """
+        )
+        numbered = "select * from incoming_numbered"
+    connection.execute(f"create or replace temp view incoming as {numbered}")
     connection.execute(
         f"""
         create or replace temp table structural_rejects as
@@ -137,18 +150,14 @@ def _read_incoming(
         {line_join}
         """
     )
-    connection.execute("drop table incoming_ordered")
     connection.execute("drop table structural_errors")
 
 
-def _find_rejects(
-    connection: duckdb.DuckDBPyConnection, contract: ExportContract, header: HeaderCheck
-) -> None:
-    typed_sql = typed_rows_sql(contract, header.file_names_by_column)
-    connection.execute(f"create or replace temp view typed as {typed_sql}")
+def _find_rejects(connection: duckdb.DuckDBPyConnection, contract: ExportContract) -> None:
+    connection.execute(f"create or replace temp view typed as {typed_rows_sql(contract)}")
     queries = [
         "select * from structural_rejects",
-        column_rejects_sql(contract, header.file_names_by_column),
+        column_rejects_sql(contract),
         *duplicate_rejects_sql(contract),
     ]
     union = "\nunion all\n".join(f"({query})" for query in queries if query.strip())
@@ -182,8 +191,7 @@ def _replace_day(
                 insert into {landing_table(contract)} (as_of_date, source_line, {columns})
                 select cast($day as date), source_line, {columns}
                 from typed
-                anti join (select distinct record_number from rejects) using (record_number)
-                order by record_number
+                anti join rejects using (record_number)
                 """,
                 {"day": day["day"]},
             )
@@ -224,7 +232,14 @@ def _replace_day(
 
 def _drop_temporaries(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute("drop view if exists typed")
-    for table in ("incoming", "structural_rejects", "rejects", "record_lines"):
+    connection.execute("drop view if exists incoming")
+    for table in (
+        "incoming_raw",
+        "incoming_numbered",
+        "structural_rejects",
+        "rejects",
+        "record_lines",
+    ):
         connection.execute(f"drop table if exists {table}")
 
 
@@ -250,8 +265,10 @@ def load_export(
     header = check_header(path, contract)
     token = uuid.uuid4().hex[:12]
     try:
-        _read_incoming(connection, facts, header, token)
-        _find_rejects(connection, contract, header)
+        _read_incoming(connection, contract, facts, header, token)
+        # From here source_line carries the order; unordered writes use both cores.
+        connection.execute("set preserve_insertion_order = false")
+        _find_rejects(connection, contract)
         record_count, rejected = connection.execute(
             "select (select count(*) from incoming) + (select count(*) from structural_rejects), "
             "(select count(distinct record_number) from rejects)"
@@ -278,4 +295,5 @@ def load_export(
         _replace_day(connection, contract, report)
         return report
     finally:
+        connection.execute("reset preserve_insertion_order")
         _drop_temporaries(connection)

@@ -1,9 +1,10 @@
 """SQL that types an export's rows and finds every row that breaks its contract.
 
-Input is the temp table `incoming` (record_number, source_line and the file's own
-columns, all text). Values are trimmed and empty strings read as missing; enums
-are compared lower-cased. These are the only normalisations: anything else that
-does not parse is rejected with its reason, never guessed.
+Input is the temp view `incoming`: record_number, source_line and one text column
+per contract column, already trimmed with empty strings read as missing (see
+`cleaned_columns_sql`); enums are compared lower-cased. These are the only
+normalisations: anything else that does not parse is rejected with its reason,
+never guessed. Every column rule is checked in one pass over the rows.
 """
 
 from __future__ import annotations
@@ -25,17 +26,15 @@ def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _valid_date_sql(value_sql: str) -> str:
-    return (
-        f"(regexp_full_match({value_sql}, '{_DATE_PATTERN}') "
-        f"and try_strptime({value_sql}, '%Y-%m-%d') is not null)"
-    )
+def _calendar_date_sql(value_sql: str) -> str:
+    """The date of a value already shaped YYYY-MM-DD; NULL when no such day exists."""
+    return f"try_cast({value_sql} as date)"
 
 
 def _typed_sql(column: Column, value_sql: str) -> str:
     match column.kind:
         case Kind.DATE:
-            return f"cast(try_strptime({value_sql}, '%Y-%m-%d') as date)"
+            return _calendar_date_sql(value_sql)
         case Kind.ENUM:
             return f"lower({value_sql})"
         case Kind.SCORE:
@@ -59,13 +58,15 @@ def _kind_violation(column: Column, value_sql: str) -> tuple[str, str] | None:
     match column.kind:
         case Kind.DATE:
             return (
-                f"not {_valid_date_sql(value_sql)}",
+                f"not (regexp_full_match({value_sql}, '{_DATE_PATTERN}') "
+                f"and {_calendar_date_sql(value_sql)} is not null)",
                 f"'not a valid date ' || {shown} || ' (expected YYYY-MM-DD)'",
             )
         case Kind.DATE_OR_TIMESTAMP:
+            # The pattern fixes the first ten characters as YYYY-MM-DD.
             return (
                 f"not (regexp_full_match({value_sql}, '{_TIMESTAMP_PATTERN}') "
-                f"and {_valid_date_sql(f'left({value_sql}, 10)')})",
+                f"and {_calendar_date_sql(f'left({value_sql}, 10)')} is not null)",
                 f"'not a valid date or ISO-8601 timestamp ' || {shown}",
             )
         case Kind.ENUM:
@@ -85,47 +86,76 @@ def _kind_violation(column: Column, value_sql: str) -> tuple[str, str] | None:
             return None
 
 
-def typed_rows_sql(contract: ExportContract, file_names_by_column: dict[str, str]) -> str:
-    """Every incoming record with contract-typed columns (NULL for absent optional ones)."""
-    selected = ["record_number", "source_line"]
+def cleaned_columns_sql(contract: ExportContract, file_names_by_column: dict[str, str]) -> str:
+    """The select list reading the file's columns under their contract names, cleaned once.
+
+    Columns the contract does not know stay out (they are reported as drift);
+    optional columns the file lacks read as NULL.
+    """
+    selected = []
     for column in contract.columns:
         file_name = file_names_by_column.get(column.name)
-        if file_name is None:
-            selected.append(f"null as {column.name}")
-            continue
-        value_sql = f"nullif(trim({quote_identifier(file_name)}), '')"
-        selected.append(f"{_typed_sql(column, value_sql)} as {column.name}")
+        value_sql = "null" if file_name is None else f"trim({quote_identifier(file_name)})"
+        selected.append(f"cast(nullif({value_sql}, '') as varchar) as {column.name}")
+    return ", ".join(selected)
+
+
+def typed_rows_sql(contract: ExportContract) -> str:
+    """Every incoming record with contract-typed columns."""
+    selected = ["record_number", "source_line"]
+    for column in contract.columns:
+        selected.append(f"{_typed_sql(column, column.name)} as {column.name}")
     return "select " + ",\n       ".join(selected) + "\nfrom incoming"
 
 
-def column_rejects_sql(contract: ExportContract, file_names_by_column: dict[str, str]) -> str:
-    """(record_number, source_line, column_name, rule, reason, value) per broken rule."""
-    parts: list[str] = []
+def _broken_rule(column: str, rule: str, reason_sql: str, value_sql: str) -> str:
+    return (
+        f"struct_pack(column_name := {quote_literal(column)}, rule := {quote_literal(rule)}, "
+        f"reason := {reason_sql}, value := cast({value_sql} as varchar))"
+    )
+
+
+def column_rejects_sql(contract: ExportContract) -> str:
+    """(record_number, source_line, column_name, rule, reason, value) per broken rule.
+
+    One scan: rows breaking no rule are filtered out first, then each broken
+    rule of a row becomes one reject.
+    """
+    checks: list[tuple[str, str]] = []
     for column in contract.columns:
-        file_name = file_names_by_column.get(column.name)
-        if file_name is None:
-            continue
-        value_sql = f"nullif(trim({quote_identifier(file_name)}), '')"
-        name = quote_literal(column.name)
         if column.required:
-            parts.append(
-                f"select record_number, source_line, {name}, 'required', "
-                f"'missing required value', null from incoming where {value_sql} is null"
+            checks.append(
+                (
+                    f"{column.name} is null",
+                    _broken_rule(column.name, "required", "'missing required value'", "null"),
+                )
             )
-        violation = _kind_violation(column, value_sql)
+        violation = _kind_violation(column, column.name)
         if violation is not None:
             condition, reason = violation
-            parts.append(
-                f"select record_number, source_line, {name}, '{KIND_RULES[column.kind]}', "
-                f"{reason}, {value_sql} "
-                f"from incoming where {value_sql} is not null and ({condition})"
+            checks.append(
+                (
+                    f"{column.name} is not null and ({condition})",
+                    _broken_rule(column.name, KIND_RULES[column.kind], reason, column.name),
+                )
             )
-    for rule in contract.row_rules:
-        parts.append(
-            f"select record_number, source_line, {quote_literal(rule.column)}, 'row_rule', "
-            f"{quote_literal(rule.reason)}, null from typed where {rule.violated_sql}"
-        )
-    return "\nunion all\n".join(parts)
+    broken_list = ",\n        ".join(f"case when {when} then {rule} end" for when, rule in checks)
+    any_broken = "\n    or ".join(f"({when})" for when, _ in checks)
+    row_rule_parts = [
+        f"select record_number, source_line, {quote_literal(rule.column)}, 'row_rule', "
+        f"{quote_literal(rule.reason)}, null from typed where {rule.violated_sql}"
+        for rule in contract.row_rules
+    ]
+    column_part = f"""
+select record_number, source_line, broken.column_name, broken.rule, broken.reason, broken.value
+from (
+    select record_number, source_line, unnest(list_filter([
+        {broken_list}
+    ], lambda broken_rule: broken_rule is not null)) as broken
+    from incoming
+    where {any_broken}
+)"""
+    return "\nunion all\n".join([column_part, *row_rule_parts])
 
 
 def duplicate_rejects_sql(contract: ExportContract) -> list[str]:
