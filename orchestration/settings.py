@@ -27,6 +27,8 @@ SAMPLE_SIZE_VAR = "COMPLIANCE_SAMPLE_SIZE"
 FRESHNESS_DEADLINE_VAR = "COMPLIANCE_FRESHNESS_DEADLINE"
 DBT_TARGET_VAR = "COMPLIANCE_DBT_TARGET"
 DUCKDB_MEMORY_LIMIT_VAR = "COMPLIANCE_DUCKDB_MEMORY_LIMIT"
+# Set by the pipeline for dbt (never a user setting): the as-of date being built.
+AS_OF_DATE_VAR = "COMPLIANCE_AS_OF_DATE"
 # The PostgreSQL warehouse (dbt target `postgres`); profiles.yml reads the same variables.
 PG_HOST_VAR = "COMPLIANCE_PG_HOST"
 PG_PORT_VAR = "COMPLIANCE_PG_PORT"

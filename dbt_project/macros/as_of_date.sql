@@ -1,7 +1,13 @@
-{#- The run's as-of date D as a SQL date literal. Parsing (manifest preparation)
-    needs no date; executing without one is an error rather than a guess. -#}
+{#- The run's as-of date D as a SQL date literal: --vars '{as_of_date: D}', else the
+    COMPLIANCE_AS_OF_DATE environment variable (the Dagster run sets it). The variable
+    is read only at execution, so a new day does not force dbt to re-parse the project.
+    Parsing (manifest preparation) needs no date; executing without one is an error
+    rather than a guess. -#}
 {% macro as_of_date() -%}
     {%- set value = var('as_of_date', none) -%}
+    {%- if value is none and execute -%}
+        {%- set value = env_var('COMPLIANCE_AS_OF_DATE', '') or none -%}
+    {%- endif -%}
     {%- if value is none -%}
         {%- if execute -%}
             {{ exceptions.raise_compiler_error(

@@ -1,12 +1,20 @@
 """dbt models as Dagster assets; `dbt build` so dbt tests report as asset checks."""
 
-import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from dagster import AssetExecutionContext, BackfillPolicy
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.partitions import daily_as_of_dates
-from orchestration.transformation.project import dbt_project, prepare_manifest
+from orchestration.settings import AS_OF_DATE_VAR
+from orchestration.transformation.project import (
+    dbt_project,
+    keep_parse_state,
+    prepare_manifest,
+    prune_run_folders,
+)
 from orchestration.transformation.translator import ComplianceDbtTranslator
 from orchestration.warehouse import WarehouseResource
 
@@ -18,15 +26,35 @@ prepare_manifest()
     project=dbt_project(),
     partitions_def=daily_as_of_dates,
     dagster_dbt_translator=ComplianceDbtTranslator(),
-    # dbt builds one as-of date per invocation (--vars as_of_date).
+    # dbt builds one as-of date per invocation.
     backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
 )
 def compliance_dbt_models(
     context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
     """Builds seeds, models and data tests for the partition's as-of date."""
-    dbt_vars = {"as_of_date": context.partition_key}
     # Unit tests check the SQL, not the day's data: CI runs them, the daily run need not.
-    args = ["build", "--vars", json.dumps(dbt_vars), "--exclude-resource-type", "unit_test"]
-    with warehouse.exclusive():
-        yield from dbt.cli(args, context=context).stream()
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    with warehouse.exclusive(), _as_of_date_in_environment(context.partition_key):
+        invocation = dbt.cli(args, context=context)
+        yield from invocation.stream()
+    keep_parse_state(invocation.target_path)
+    prune_run_folders()
+
+
+@contextmanager
+def _as_of_date_in_environment(as_of_date: str) -> Iterator[None]:
+    """Hands dbt the as-of date by environment (the as_of_date macro reads it).
+
+    As a --vars value it would change every day and make dbt re-parse the whole
+    project; read from the environment only at execution, it leaves parsing alone.
+    """
+    previous = os.environ.get(AS_OF_DATE_VAR)
+    os.environ[AS_OF_DATE_VAR] = as_of_date
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(AS_OF_DATE_VAR, None)
+        else:
+            os.environ[AS_OF_DATE_VAR] = previous

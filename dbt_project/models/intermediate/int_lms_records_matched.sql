@@ -1,7 +1,20 @@
 -- Rule §3, identity: each LMS record belongs to the HR person with its employee_id when
 -- that id exists in the day's HR export, else to the person with its (normalised) email.
+-- A view of the columns the rules use: at tens of millions of records, writing them
+-- all out would cost more than the rules; consumers' filters reach the join instead.
+{{ config(materialized='view') }}
+
 with lms_records as (
-    select * from {{ ref('stg_lms__completions') }}
+    select
+        as_of_date,
+        record_id,
+        user_email_normalised,
+        employee_id,
+        course_id,
+        status,
+        completed_on,
+        source_line
+    from {{ ref('stg_lms__completions') }}
 ),
 
 employees as (
@@ -24,14 +37,10 @@ select
     as_of_date,
     record_id,
     employee_id as lms_employee_id,
-    user_email,
     user_email_normalised,
     course_id,
-    course_title,
     status,
-    completed_at,
     completed_on,
-    score,
     source_line,
     coalesce(employee_id_by_id, employee_id_by_email) as matched_employee_id,
     case
