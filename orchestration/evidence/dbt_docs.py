@@ -5,11 +5,15 @@ COMPLIANCE_DBT_TARGET says. dbt gets a profile of its own that attaches that fil
 READ_ONLY under the database name the models use, so generating docs takes no
 DuckDB write lock and fits the warehouse's shared (reader) lock. dbt writes into a
 temporary target path, never the project's target/ that the daily run uses.
+
+The as-of date goes by environment, not --vars, so the parse of one day's docs
+(kept in target/evidence_docs/) serves the next day's: dbt re-parses only what
+changed instead of the whole project.
 """
 
 from __future__ import annotations
 
-import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -18,10 +22,11 @@ from pathlib import Path
 
 import yaml
 
-from orchestration.settings import DBT_PROJECT_DIR
-from orchestration.transformation.project import dbt_executable
+from orchestration.settings import AS_OF_DATE_VAR, DBT_PROJECT_DIR
+from orchestration.transformation.project import PARSE_STATE_FILE, dbt_executable, keep_parse_state
 
 READ_ONLY_TARGET = "evidence_read_only"
+PARSE_STATE = DBT_PROJECT_DIR / "target" / "evidence_docs" / PARSE_STATE_FILE
 TIMEOUT_SECONDS = 600
 
 
@@ -55,6 +60,10 @@ def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path)
     with tempfile.TemporaryDirectory(prefix="evidence-dbt-docs-") as scratch:
         work = Path(scratch)
         _read_only_profiles(work, warehouse_file)
+        target = work / "target"
+        target.mkdir()
+        if PARSE_STATE.is_file():
+            shutil.copyfile(PARSE_STATE, target / PARSE_STATE_FILE)
         command = [
             dbt_executable(),
             "--quiet",
@@ -68,22 +77,21 @@ def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path)
             "--target",
             READ_ONLY_TARGET,
             "--target-path",
-            str(work / "target"),
+            str(target),
             "--log-path",
             str(work / "logs"),
-            # Compiled SQL in the docs shows the exact as-of date the models ran for.
-            "--vars",
-            json.dumps({"as_of_date": as_of_date.isoformat()}),
         ]
         result = subprocess.run(
             command,
             cwd=DBT_PROJECT_DIR,
+            # Compiled SQL in the docs shows the exact as-of date the models ran for.
+            env={**os.environ, AS_OF_DATE_VAR: as_of_date.isoformat()},
             capture_output=True,
             text=True,
             timeout=TIMEOUT_SECONDS,
             check=False,
         )
-        static_index = work / "target" / "static_index.html"
+        static_index = target / "static_index.html"
         if result.returncode != 0 or not static_index.is_file():
             raise DbtDocsError(
                 f"dbt docs generate failed (exit {result.returncode}):\n"
@@ -91,3 +99,4 @@ def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path)
             )
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(static_index, destination)
+        keep_parse_state(target, PARSE_STATE)

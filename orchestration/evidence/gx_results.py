@@ -2,8 +2,9 @@
 
 The daily run's GX asset checks write them to gx_output_dir(D); the evidence step runs
 after those checks (lower op priority), so it copies the results of its own run.
-Results are stored flat as gx/validations/<checkpoint>.json; the Data Docs are
-copied as GX wrote them (their links point at GX's own timestamped paths).
+Results are stored flat as gx/validations/<checkpoint>.json. The day's Data Docs
+are rendered here, once, from every stored result, and copied as GX wrote them
+(their links point at GX's own timestamped paths).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import duckdb
 
 from orchestration.evidence import layout
 from orchestration.validation.checks import GX_CHECK_SPECS, gx_output_dir
-from orchestration.validation.gx_runner import run_checkpoint
+from orchestration.validation.gx_runner import build_data_docs, run_checkpoint
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,9 @@ def copy_gx_results(
                 failed=outcomes.count(False),
             )
         )
-    docs = output_dir / "data_docs"
-    if docs.is_dir():
+    if any(validation.file for validation in validations):
+        docs = build_data_docs(output_dir).parent
         shutil.copytree(docs, (folder / layout.GX_DATA_DOCS).parent)
     else:
-        log(f"no GX Data Docs for {as_of_date} in {docs}")
+        log(f"no GX results, so no Data Docs, for {as_of_date} in {output_dir}")
     return validations

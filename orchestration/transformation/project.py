@@ -20,6 +20,8 @@ from orchestration.settings import (
     warehouse_path,
 )
 
+PARSE_STATE_FILE = "partial_parse.msgpack"
+
 # Each run's target folder (dbt.log, run_results.json) is kept for a while to look into.
 RUN_FOLDERS_KEPT = 10
 
@@ -50,17 +52,19 @@ def dbt_resource() -> DbtCliResource:
     return ComplianceDbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())
 
 
-def keep_parse_state(run_target_path: Path) -> None:
-    """Makes a run's parse the starting point of the next run's partial parse.
+def keep_parse_state(run_target_path: Path, destination: Path | None = None) -> None:
+    """Makes an invocation's parse the starting point of the next one's partial parse.
 
-    dagster-dbt seeds each run's target folder from target/partial_parse.msgpack;
-    refreshing it means a daily run re-parses only what changed since the last one.
+    dagster-dbt seeds each run's target folder from target/partial_parse.msgpack
+    (the default `destination`); refreshing it means a daily run re-parses only
+    what changed since the last one.
     """
-    state = run_target_path / "partial_parse.msgpack"
+    state = run_target_path / PARSE_STATE_FILE
     if not state.is_file():
         return
-    destination = dbt_project().project_dir / dbt_project().target_path / state.name
-    staged = destination.with_name(f"{state.name}.{os.getpid()}")
+    destination = destination or dbt_project().project_dir / dbt_project().target_path / state.name
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staged = destination.with_name(f"{destination.name}.{os.getpid()}")
     shutil.copyfile(state, staged)
     os.replace(staged, destination)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,15 +56,22 @@ def _forget_previous_results(name: str, output_dir: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def run_checkpoint(name: str, frame: pd.DataFrame, output_dir: Path) -> ValidationOutcome:
+@contextmanager
+def _file_context(output_dir: Path) -> Iterator[Any]:
+    """The file-backed GX project, storing results and docs under `output_dir`."""
     import great_expectations as gx
 
     output_dir.mkdir(parents=True, exist_ok=True)
-    _forget_previous_results(name, output_dir)
     with _CONTEXT_LOCK:
         # great_expectations.yml reads the store and docs folders from this variable.
         os.environ[GX_OUTPUT_VAR] = str(output_dir)
-        context = gx.get_context(mode="file", project_root_dir=str(EXPECTATIONS_DIR))
+        yield gx.get_context(mode="file", project_root_dir=str(EXPECTATIONS_DIR))
+
+
+def run_checkpoint(name: str, frame: pd.DataFrame, output_dir: Path) -> ValidationOutcome:
+    """Runs one checkpoint. Its Data Docs page waits for build_data_docs (once a day)."""
+    _forget_previous_results(name, output_dir)
+    with _file_context(output_dir) as context:
         checkpoint = context.checkpoints.get(name)
         result = checkpoint.run(batch_parameters={"dataframe": frame})
 
@@ -86,3 +95,14 @@ def run_checkpoint(name: str, frame: pd.DataFrame, output_dir: Path) -> Validati
         failed=failed,
         result_json=validation_result.to_json_dict(),
     )
+
+
+def build_data_docs(output_dir: Path) -> Path:
+    """Renders the Data Docs of every result stored under `output_dir`; returns the index.
+
+    Rendering takes about a second whatever the number of results, so the day's
+    docs are built once, after its checks, rather than by each checkpoint.
+    """
+    with _file_context(output_dir) as context:
+        context.build_data_docs()
+    return output_dir / "data_docs" / "index.html"
