@@ -25,8 +25,8 @@ from orchestration.sample_data import generate_landing_zone
 from orchestration.settings import DBT_PROJECT_DIR, DBT_TARGET_VAR
 from orchestration.transformation.project import dbt_executable
 from tests.conftest import PipelineFolders
-from tests.in_process import materialize_day
-from tests.landing_builder import completion, person
+from tests.in_process import materialize_day, step_failure_messages
+from tests.landing_builder import completion, person, write_day
 from tests.postgres.cluster import PostgresServer
 from tests.test_dbt_unit_tests import MINIMUM_UNIT_TESTS
 
@@ -184,3 +184,15 @@ def test_compared_day_exercises_every_status_and_the_rejects(engines) -> None:
     )
     assert hr_rejected == 1
     assert lms_rejected == 1
+
+
+def test_a_dagster_run_refuses_a_warehouse_it_does_not_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run loads, checks and seals DuckDB: dbt must not quietly build elsewhere."""
+    write_day(tmp_path / "landing", AS_OF, [person("E1")], [completion("L1", "E1", "2026-06-01")])
+    monkeypatch.setenv(DBT_TARGET_VAR, "postgres")
+    result = materialize_day(monkeypatch, tmp_path, AS_OF)
+    assert not result.success
+    failures = step_failure_messages(result)
+    assert f"{DBT_TARGET_VAR}=postgres: Dagster runs build the DuckDB warehouse" in failures
