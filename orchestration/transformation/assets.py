@@ -16,6 +16,7 @@ from orchestration.transformation.project import (
     prune_run_folders,
 )
 from orchestration.transformation.translator import ComplianceDbtTranslator
+from orchestration.validation.gx_runner import import_in_background
 from orchestration.warehouse import WarehouseResource
 
 DUCKDB_TARGET = "duckdb"
@@ -44,6 +45,8 @@ def compliance_dbt_models(
             f"{target}, publish the day's landing tables and run dbt by hand "
             "(README, 'Warehouse engines'), or unset the variable."
         )
+    # The checks after this step need GX; this process only waits on dbt meanwhile.
+    import_in_background()
     # Unit tests check the SQL, not the day's data: CI runs them, the daily run need not.
     args = ["build", "--exclude-resource-type", "unit_test"]
     with warehouse.exclusive(), _as_of_date_in_environment(context.partition_key):

@@ -7,6 +7,7 @@ day and a rerun replaces it.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import threading
@@ -54,6 +55,20 @@ def _forget_previous_results(name: str, output_dir: Path) -> None:
         output_dir / "data_docs" / "validations" / name,
     ):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def import_in_background() -> None:
+    """Starts importing GX on a daemon thread, for a caller about to wait on something else.
+
+    The import takes seconds of mostly pure Python; overlapped with the dbt
+    subprocess, the first check no longer pays for it.
+    """
+    threading.Thread(
+        target=importlib.import_module,
+        args=("great_expectations",),
+        name="import-great-expectations",
+        daemon=True,
+    ).start()
 
 
 @contextmanager
