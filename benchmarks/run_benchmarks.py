@@ -61,7 +61,6 @@ AS_OF = date(2026, 11, 27)
 RECORDS_PER_PERSON = 20.0
 SAMPLE_PEOPLE = 2000
 SAMPLE_DAYS = 3
-BIN_DIR = Path(sys.executable).parent
 COVERAGE_COLUMNS = (
     "in_scope_count",
     "compliant_count",

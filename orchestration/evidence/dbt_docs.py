@@ -23,10 +23,14 @@ from pathlib import Path
 import yaml
 
 from orchestration.settings import AS_OF_DATE_VAR, DBT_PROJECT_DIR
-from orchestration.transformation.project import PARSE_STATE_FILE, dbt_executable, keep_parse_state
+from orchestration.transformation.project import (
+    PARSE_STATE_FILE,
+    dbt_executable,
+    keep_parse_state,
+    project_target_dir,
+)
 
 READ_ONLY_TARGET = "evidence_read_only"
-PARSE_STATE = DBT_PROJECT_DIR / "target" / "evidence_docs" / PARSE_STATE_FILE
 TIMEOUT_SECONDS = 600
 
 
@@ -62,8 +66,9 @@ def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path)
         _read_only_profiles(work, warehouse_file)
         target = work / "target"
         target.mkdir()
-        if PARSE_STATE.is_file():
-            shutil.copyfile(PARSE_STATE, target / PARSE_STATE_FILE)
+        parse_state = project_target_dir() / "evidence_docs" / PARSE_STATE_FILE
+        if parse_state.is_file():
+            shutil.copyfile(parse_state, target / PARSE_STATE_FILE)
         command = [
             dbt_executable(),
             "--quiet",
@@ -99,4 +104,4 @@ def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path)
             )
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(static_index, destination)
-        keep_parse_state(target, PARSE_STATE)
+        keep_parse_state(target, parse_state)

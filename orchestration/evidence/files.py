@@ -35,10 +35,6 @@ def _csv_value(value: Any) -> str:
 _NEEDS_QUOTES = r'[",\r\n]'
 
 
-def _python_text(column: pa.ChunkedArray) -> pa.Array:
-    return pa.array([_csv_value(value) for value in column.to_pylist()], pa.string())
-
-
 def _text(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
     """The column in the fixed CSV spelling, NULL as empty; vectorised where Arrow's
     own spelling is that spelling, so a million-row population file takes seconds."""
@@ -49,13 +45,17 @@ def _text(column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
         text = pc.cast(column, pa.string())
     else:
         # Floats, timestamps, lists: Python's spelling (2.0, isoformat, a;b).
-        return _python_text(column)
+        return pa.array([_csv_value(value) for value in column.to_pylist()], pa.string())
     return pc.fill_null(text, "")
 
 
-def _csv_field(text: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+def _csv_field(text: pa.ChunkedArray | pa.Array, *, alone: bool) -> pa.ChunkedArray | pa.Array:
+    needs_quotes = pc.match_substring_regex(text, _NEEDS_QUOTES)
+    if alone:
+        # An empty value alone on its row would be a blank line, which readers skip.
+        needs_quotes = pc.or_(needs_quotes, pc.equal(text, ""))
     quoted = pc.binary_join_element_wise('"', pc.replace_substring(text, '"', '""'), '"', "")
-    return pc.if_else(pc.match_substring_regex(text, _NEEDS_QUOTES), quoted, text)
+    return pc.if_else(needs_quotes, quoted, text)
 
 
 def write_csv_to(table: pa.Table, handle: TextIO) -> None:
@@ -63,9 +63,9 @@ def write_csv_to(table: pa.Table, handle: TextIO) -> None:
     writer.writerow(table.column_names)
     if table.num_rows == 0:
         return
-    fields = [_csv_field(_text(column)) for column in table.columns]
-    lines = pc.binary_join_element_wise(*fields, ",") if len(fields) > 1 else fields[0]
-    for line in lines.to_pylist():
+    alone = table.num_columns == 1
+    fields = [_csv_field(_text(column), alone=alone) for column in table.columns]
+    for line in pc.binary_join_element_wise(*fields, ",").to_pylist():
         handle.write(line)
         handle.write("\n")
 

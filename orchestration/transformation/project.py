@@ -54,6 +54,11 @@ class ComplianceDbtCliResource(DbtCliResource):
         return None
 
 
+def project_target_dir() -> Path:
+    """The project's own target/: the prepared manifest and the parse state runs start from."""
+    return dbt_project().project_dir / dbt_project().target_path
+
+
 def dbt_resource() -> DbtCliResource:
     return ComplianceDbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())
 
@@ -68,7 +73,7 @@ def keep_parse_state(run_target_path: Path, destination: Path | None = None) -> 
     state = run_target_path / PARSE_STATE_FILE
     if not state.is_file():
         return
-    destination = destination or dbt_project().project_dir / dbt_project().target_path / state.name
+    destination = destination or project_target_dir() / state.name
     destination.parent.mkdir(parents=True, exist_ok=True)
     staged = destination.with_name(f"{destination.name}.{os.getpid()}")
     shutil.copyfile(state, staged)
@@ -83,9 +88,9 @@ def prepare_manifest(force: bool = False) -> None:
 
 def prune_run_folders(keep: int = RUN_FOLDERS_KEPT) -> None:
     """Removes all but the newest `keep` per-run target folders dagster-dbt leaves."""
-    target = dbt_project().project_dir / dbt_project().target_path
+    run_folders = project_target_dir().glob("compliance_dbt_models-*")
     folders = sorted(
-        (folder for folder in target.glob("compliance_dbt_models-*") if folder.is_dir()),
+        (folder for folder in run_folders if folder.is_dir()),
         key=lambda folder: folder.stat().st_mtime,
         reverse=True,
     )
