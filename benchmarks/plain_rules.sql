@@ -1,4 +1,4 @@
--- The benchmark's floor: rules §1-§6 of shared/spec/compliance-rules.md as one DuckDB
+-- The benchmark's floor: rules §1-§6 of docs/rules.md as one DuckDB
 -- script over the day's raw CSV exports, written apart from the dbt models. No data
 -- contract checks, no audit tables, no tests: only what the statuses and coverage need.
 -- Placeholders ($$name) are filled in by plain_sql.py (string.Template).

@@ -46,7 +46,8 @@ from benchmarks.run_profile import (
     pipeline_phases,
     run_id,
 )
-from orchestration.cli import INSTANCE_TEMPLATE, materialize_command
+from orchestration.cli import materialize_command
+from orchestration.dagster_home import INSTANCE_TEMPLATE
 from orchestration.rule_settings import load_rule_settings
 from orchestration.settings import (
     DBT_PROJECT_DIR,
@@ -55,6 +56,7 @@ from orchestration.settings import (
     PROJECT_ROOT,
     WAREHOUSE_VAR,
 )
+from orchestration.statuses import load_statuses
 from orchestration.transformation.project import dbt_executable
 
 AS_OF = date(2026, 11, 27)
@@ -63,12 +65,7 @@ SAMPLE_PEOPLE = 2000
 SAMPLE_DAYS = 3
 COVERAGE_COLUMNS = (
     "in_scope_count",
-    "compliant_count",
-    "exempt_count",
-    "on_leave_count",
-    "in_grace_period_count",
-    "overdue_count",
-    "never_completed_count",
+    *(status.count_column for status in load_statuses()),
     "due_soon_count",
     "unmatched_lms_record_count",
     "coverage_pct",
@@ -131,7 +128,8 @@ def generate(landing: Path, people: int, days: int, records: float | None) -> tu
     command = [
         sys.executable,
         "-m",
-        "orchestration.sample_data",
+        "orchestration.cli",
+        "generate-sample",
         "--landing",
         str(landing),
         "--people",

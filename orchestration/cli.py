@@ -1,20 +1,35 @@
-"""`compliance`: the project's command line (sample data, runs, coverage, evidence)."""
+"""`compliance`: the project's command line (sample data, runs, coverage, evidence).
+
+Every default comes from one place: the settings (orchestration/settings.py, read when a
+command runs, so COMPLIANCE_* variables apply) or the sample generator's own signature.
+"""
 
 from __future__ import annotations
 
-import argparse
+import inspect
 import os
-import shutil
+import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+import click
 
 from orchestration.coverage import read_coverage
+from orchestration.dagster_home import prepare_dagster_home
+from orchestration.evidence.sampling import POPULATIONS
+from orchestration.sample_data import generate_landing_zone
 from orchestration.settings import (
     DATA_DIR,
+    DEFAULTS,
+    EVIDENCE_DIR_VAR,
     LANDING_DIR_VAR,
     PROJECT_ROOT,
+    SAMPLE_SEED_VAR,
+    SAMPLE_SIZE_VAR,
     WAREHOUSE_VAR,
     evidence_dir,
     landing_dir,
@@ -25,18 +40,44 @@ from orchestration.settings import (
 from orchestration.warehouse import open_reader
 
 DAGSTER_HOME_DEFAULT = DATA_DIR / "dagster_home"
-INSTANCE_TEMPLATE = Path(__file__).parent / "instance" / "dagster.yaml"
-SAMPLE_END_DATE = date(2026, 11, 27)
-SAMPLE_DAYS = 3
+# The generator's defaults, so `demo`, `generate-sample` and library callers agree.
+SAMPLE_DEFAULTS: dict[str, Any] = {
+    name: parameter.default
+    for name, parameter in inspect.signature(generate_landing_zone).parameters.items()
+    if parameter.default is not inspect.Parameter.empty
+}
+SAMPLE_END_DATE: date = SAMPLE_DEFAULTS["end_date"]
+
+
+class IsoDate(click.ParamType):
+    """A calendar date written YYYY-MM-DD, as the data contract names the days."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                return date.fromisoformat(value)
+        except ValueError:
+            pass
+        self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+
+
+DATE = IsoDate()
+FOLDER = click.Path(file_okay=False, path_type=Path)
+FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def _from_setting(variable: str) -> str:
+    """How --help shows a default read from the settings when the command runs."""
+    return f"${variable}, else {DEFAULTS[variable]}"
 
 
 def dagster_home() -> Path:
-    """DAGSTER_HOME, created with the project's instance settings when new."""
-    home = Path(os.environ.get("DAGSTER_HOME") or DAGSTER_HOME_DEFAULT).resolve()
-    home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        shutil.copyfile(INSTANCE_TEMPLATE, home / "dagster.yaml")
-    return home
+    """DAGSTER_HOME, prepared with the project's instance settings."""
+    return prepare_dagster_home(Path(os.environ.get("DAGSTER_HOME") or DAGSTER_HOME_DEFAULT))
 
 
 def run_environment() -> dict[str, str]:
@@ -80,127 +121,170 @@ def print_coverage(as_of_date: date) -> int:
     return 0
 
 
-def _generate(args: argparse.Namespace) -> int:
-    from orchestration.sample_data import generate_landing_zone
+def run_day(as_of_date: date) -> int:
+    code = materialize(as_of_date)
+    if code != 0:
+        print(f"materialization of {as_of_date.isoformat()} failed (exit {code})", file=sys.stderr)
+        return code
+    return print_coverage(as_of_date)
 
+
+@click.group(help="The project's command line: sample data, runs, coverage, evidence.")
+def compliance() -> None:
+    pass
+
+
+@compliance.command(help="Generate the sample landing zone, run its last day, print coverage.")
+def demo() -> int:
+    target = landing_dir()
+    print(f"Generating the sample landing zone in {target}", flush=True)
+    generate_landing_zone(target)
+    return run_day(SAMPLE_END_DATE)
+
+
+@compliance.command(help="Materialize every asset for one as-of date, then print its coverage.")
+@click.option("--date", "as_of_date", type=DATE, required=True)
+def run(as_of_date: date) -> int:
+    return run_day(as_of_date)
+
+
+@compliance.command(help="Print a day's coverage from the warehouse.")
+@click.option("--date", "as_of_date", type=DATE, required=True)
+def coverage(as_of_date: date) -> int:
+    return print_coverage(as_of_date)
+
+
+@compliance.command(help="Rebuild a day's evidence folder from the warehouse (no dbt run).")
+@click.option("--date", "as_of_date", type=DATE, required=True)
+def evidence(as_of_date: date) -> int:
+    from orchestration.evidence.commands import regenerate_evidence
+
+    return regenerate_evidence(as_of_date)
+
+
+@compliance.command(
+    help="Re-hash evidence folders; list changed, missing and extra files. FOLDER is a day's "
+    f"folder, or the evidence root to check every day (default: {EVIDENCE_DIR_VAR})."
+)
+@click.argument("folder", type=FOLDER, required=False, default=evidence_dir)
+def verify(folder: Path) -> int:
+    from orchestration.evidence.commands import verify as verify_folders
+
+    return verify_folders(folder.resolve())
+
+
+@compliance.command(help="Draw a reproducible sample of a sampling population (CSV on stdout).")
+@click.option("--date", "as_of_date", type=DATE, required=True)
+@click.option(
+    "--population", type=click.Choice(POPULATIONS), default=POPULATIONS[0], show_default=True
+)
+@click.option("--seed", type=int, default=sample_seed, show_default=_from_setting(SAMPLE_SEED_VAR))
+@click.option(
+    "--size",
+    type=click.IntRange(min=0),
+    default=sample_size,
+    show_default=_from_setting(SAMPLE_SIZE_VAR),
+)
+@click.option("--window-start", type=DATE, help="New hires/leavers (default: D - 89 days).")
+@click.option("--window-end", type=DATE, help="Default: D.")
+@click.option("--output", type=FILE, help="Write the CSV here instead of stdout.")
+def sample(
+    as_of_date: date,
+    population: str,
+    seed: int,
+    size: int,
+    window_start: date | None,
+    window_end: date | None,
+    output: Path | None,
+) -> int:
+    from orchestration.evidence.commands import sample as draw
+    from orchestration.evidence.sampling import SamplingWindow
+
+    default = SamplingWindow.ending(as_of_date)
+    try:
+        window = SamplingWindow(window_start or default.start, window_end or default.end)
+        return draw(
+            as_of_date, population, seed, size, window, output.resolve() if output else None
+        )
+    except ValueError as error:
+        # An inverted window, or one outside the movers the warehouse keeps for the day.
+        raise click.UsageError(str(error)) from error
+
+
+@compliance.command("generate-sample", help="Write a sample landing zone.")
+@click.option(
+    "--landing", type=FOLDER, default=landing_dir, show_default=_from_setting(LANDING_DIR_VAR)
+)
+@click.option(
+    "--people",
+    type=click.IntRange(min=0),
+    default=SAMPLE_DEFAULTS["people"],
+    show_default=True,
+    help="Generated people (the planted ones come on top).",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=SAMPLE_DEFAULTS["days"],
+    show_default=True,
+    help="Consecutive daily exports ending at --end-date.",
+)
+@click.option("--end-date", type=DATE, default=SAMPLE_END_DATE, show_default=True)
+@click.option("--seed", type=int, default=SAMPLE_DEFAULTS["seed"], show_default=True)
+@click.option(
+    "--lms-records-per-person",
+    type=click.FloatRange(min=0),
+    default=SAMPLE_DEFAULTS["lms_records_per_person"],
+    show_default=True,
+)
+def generate_sample(
+    landing: Path, people: int, days: int, end_date: date, seed: int, lms_records_per_person: float
+) -> int:
     summary = generate_landing_zone(
-        Path(args.landing).resolve(),
-        people=args.people,
-        days=args.days,
-        end_date=args.end_date,
-        seed=args.seed,
+        landing.resolve(),
+        people=people,
+        days=days,
+        end_date=end_date,
+        seed=seed,
+        lms_records_per_person=lms_records_per_person,
     )
     print(summary)
     return 0
 
 
-def _run(args: argparse.Namespace) -> int:
-    code = materialize(args.date)
-    if code != 0:
-        print(f"materialization of {args.date.isoformat()} failed (exit {code})", file=sys.stderr)
-        return code
-    return print_coverage(args.date)
+@compliance.command(
+    "publish-postgres",
+    help="Copy one day's validated landing rows from the DuckDB warehouse to PostgreSQL "
+    "(server from COMPLIANCE_PG_HOST, _PORT, _USER, _PASSWORD, _DATABASE).",
+)
+@click.argument("as_of_date", metavar="DATE", type=DATE)
+@click.option(
+    "--warehouse", type=FILE, default=None, help="DuckDB file (default: COMPLIANCE_WAREHOUSE)."
+)
+def publish_postgres(as_of_date: date, warehouse: Path | None) -> int:
+    # psycopg2 comes with the optional `postgres` extra: imported only for this command.
+    from orchestration.ingestion.publish_postgres import publish_day
+
+    for table, rows in publish_day(as_of_date, warehouse).items():
+        print(f"{table}: {rows} rows")
+    return 0
 
 
-def _demo(args: argparse.Namespace) -> int:
-    from orchestration.sample_data import generate_landing_zone
-
-    os.environ.setdefault(LANDING_DIR_VAR, str(DATA_DIR / "sample_landing"))
-    target = landing_dir()
-    print(f"Generating the sample landing zone in {target}", flush=True)
-    generate_landing_zone(target, days=SAMPLE_DAYS, end_date=SAMPLE_END_DATE)
-    return _run(argparse.Namespace(date=SAMPLE_END_DATE))
-
-
-def _coverage(args: argparse.Namespace) -> int:
-    return print_coverage(args.date)
-
-
-def _evidence(args: argparse.Namespace) -> int:
-    from orchestration.evidence.commands import regenerate_evidence
-
-    return regenerate_evidence(args.date)
-
-
-def _verify(args: argparse.Namespace) -> int:
-    from orchestration.evidence.commands import verify
-
-    return verify(Path(args.folder).resolve())
-
-
-def _sample(args: argparse.Namespace) -> int:
-    from orchestration.evidence.commands import sample
-    from orchestration.evidence.sampling import SamplingWindow
-
-    window = SamplingWindow.ending(args.date)
-    window = SamplingWindow(args.window_start or window.start, args.window_end or window.end)
-    output = Path(args.output).resolve() if args.output else None
-    return sample(args.date, args.population, args.seed, args.size, window, output)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="compliance", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    demo = commands.add_parser(
-        "demo", help="generate the sample landing zone, run its last day, print coverage"
-    )
-    demo.set_defaults(handler=_demo)
-
-    run = commands.add_parser("run", help="materialize every asset for one as-of date")
-    run.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
-    run.set_defaults(handler=_run)
-
-    coverage = commands.add_parser("coverage", help="print a day's coverage from the warehouse")
-    coverage.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
-    coverage.set_defaults(handler=_coverage)
-
-    evidence = commands.add_parser(
-        "evidence", help="rebuild a day's evidence folder from the warehouse (no dbt run)"
-    )
-    evidence.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
-    evidence.set_defaults(handler=_evidence)
-
-    verify = commands.add_parser(
-        "verify", help="re-hash evidence folders; list changed, missing and extra files"
-    )
-    verify.add_argument(
-        "folder",
-        nargs="?",
-        default=str(evidence_dir()),
-        help="a day's folder, or the evidence root to check every day (default: %(default)s)",
-    )
-    verify.set_defaults(handler=_verify)
-
-    sample = commands.add_parser(
-        "sample", help="draw a reproducible sample of a sampling population (CSV on stdout)"
-    )
-    sample.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
-    sample.add_argument(
-        "--population", choices=("in_scope", "new_hires", "leavers"), default="in_scope"
-    )
-    sample.add_argument("--seed", type=int, default=sample_seed())
-    sample.add_argument("--size", type=int, default=sample_size())
-    sample.add_argument(
-        "--window-start", type=date.fromisoformat, help="new hires/leavers (default: D - 89 days)"
-    )
-    sample.add_argument("--window-end", type=date.fromisoformat, help="default: D")
-    sample.add_argument("--output", help="write the CSV here instead of stdout")
-    sample.set_defaults(handler=_sample)
-
-    generate = commands.add_parser("generate-sample", help="write a sample landing zone")
-    generate.add_argument("--landing", default=str(landing_dir()), help="output directory")
-    generate.add_argument("--people", type=int, default=2000)
-    generate.add_argument("--days", type=int, default=SAMPLE_DAYS)
-    generate.add_argument("--end-date", type=date.fromisoformat, default=SAMPLE_END_DATE)
-    generate.add_argument("--seed", type=int, default=20261127)
-    generate.set_defaults(handler=_generate)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return args.handler(args)
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs one command; returns its exit code (2 for a usage error such as a bad date)."""
+    try:
+        code = compliance.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="compliance",
+            standalone_mode=False,
+        )
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        return 1
+    return code or 0
 
 
 if __name__ == "__main__":

@@ -7,21 +7,16 @@ from datetime import date
 
 import duckdb
 
-STATUSES: tuple[str, ...] = (
-    "compliant",
-    "exempt",
-    "on_leave",
-    "in_grace_period",
-    "overdue",
-    "never_completed",
-)
+from orchestration.statuses import read_statuses
 
 
 @dataclass(frozen=True)
 class CoverageSummary:
     as_of_date: date
     in_scope_count: int
+    # Status -> people, in the precedence order of the training_statuses seed.
     status_counts: dict[str, int]
+    failing_count: int
     coverage_pct: float | None
     completion_pct: float | None
     hr_rejected_row_count: int
@@ -39,7 +34,7 @@ class CoverageSummary:
             f"  coverage           {percent(self.coverage_pct)}",
             f"  completion         {percent(self.completion_pct)}",
             f"  in scope           {self.in_scope_count}",
-            *(f"  {status:<18} {self.status_counts[status]}" for status in STATUSES),
+            *(f"  {status:<18} {count}" for status, count in self.status_counts.items()),
             f"  HR rows rejected   {self.hr_rejected_row_count}",
             f"  LMS rows rejected  {self.lms_rejected_row_count}",
             f"  unmatched LMS      {self.unmatched_lms_record_count}",
@@ -50,10 +45,11 @@ class CoverageSummary:
 def read_coverage(
     connection: duckdb.DuckDBPyConnection, as_of_date: date
 ) -> CoverageSummary | None:
-    columns = ", ".join(f"{status}_count" for status in STATUSES)
+    statuses = read_statuses(connection)
+    columns = "".join(f"{status.count_column}, " for status in statuses)
     row = connection.execute(
         f"""
-        select in_scope_count, {columns}, coverage_pct, completion_pct,
+        select {columns}in_scope_count, failing_count, coverage_pct, completion_pct,
                hr_rejected_row_count, lms_rejected_row_count, unmatched_lms_record_count,
                control_passed
         from main.compliance_coverage
@@ -63,16 +59,26 @@ def read_coverage(
     ).fetchone()
     if row is None:
         return None
-    counts = dict(zip(STATUSES, row[1 : 1 + len(STATUSES)], strict=True))
-    rest = row[1 + len(STATUSES) :]
+    counts = {status.name: count for status, count in zip(statuses, row, strict=False)}
+    (
+        in_scope_count,
+        failing_count,
+        coverage_pct,
+        completion_pct,
+        hr_rejected_row_count,
+        lms_rejected_row_count,
+        unmatched_lms_record_count,
+        control_passed,
+    ) = row[len(statuses) :]
     return CoverageSummary(
         as_of_date=as_of_date,
-        in_scope_count=row[0],
+        in_scope_count=in_scope_count,
         status_counts=counts,
-        coverage_pct=rest[0],
-        completion_pct=rest[1],
-        hr_rejected_row_count=rest[2],
-        lms_rejected_row_count=rest[3],
-        unmatched_lms_record_count=rest[4],
-        control_passed=rest[5],
+        failing_count=failing_count,
+        coverage_pct=coverage_pct,
+        completion_pct=completion_pct,
+        hr_rejected_row_count=hr_rejected_row_count,
+        lms_rejected_row_count=lms_rejected_row_count,
+        unmatched_lms_record_count=unmatched_lms_record_count,
+        control_passed=control_passed,
     )

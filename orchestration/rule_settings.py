@@ -11,7 +11,7 @@ import yaml
 
 from orchestration.settings import DBT_PROJECT_DIR
 
-RULE_VARS = ("validity_days", "grace_days", "due_soon_days")
+RULE_VARS = ("validity_days", "grace_days", "due_soon_days", "sampling_lookback_days")
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,10 @@ class RuleSettings:
     @property
     def validity_days(self) -> int:
         return int(self.variables["validity_days"])
+
+    @property
+    def sampling_lookback_days(self) -> int:
+        return int(self.variables["sampling_lookback_days"])
 
     def fingerprint(self) -> str:
         """SHA-256 over the rule vars and every seed file, to prove which rules ran."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,11 +14,11 @@ import duckdb
 import pytest
 
 from orchestration.cli import materialize_command
+from orchestration.dagster_home import prepare_dagster_home
 from orchestration.transformation.project import prepare_manifest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BIN_DIR = Path(sys.executable).parent
-INSTANCE_TEMPLATE = PROJECT_ROOT / "orchestration" / "instance" / "dagster.yaml"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -60,9 +59,8 @@ class PipelineFolders(FolderLayout):
     root: Path
 
     def environment(self) -> dict[str, str]:
-        self.dagster_home.mkdir(parents=True, exist_ok=True)
-        if not (self.dagster_home / "dagster.yaml").exists():
-            shutil.copyfile(INSTANCE_TEMPLATE, self.dagster_home / "dagster.yaml")
+        # As `compliance` does: the storage exists before any of the test's processes start.
+        prepare_dagster_home(self.dagster_home)
         return {
             **os.environ,
             "COMPLIANCE_LANDING_DIR": str(self.landing),

@@ -10,9 +10,9 @@ from typing import Any
 from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
 
 from orchestration.alerting.channels import Alert
+from orchestration.validation import check_names
 
 BASE_URL_VAR = "COMPLIANCE_DAGSTER_BASE_URL"
-GATE_CHECK = "gx_coverage_gate"
 PEOPLE_IN_MESSAGE = 10
 
 
@@ -80,17 +80,24 @@ def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) ->
     if not run_failed and not errors:
         return None
 
-    gate = next((failure for failure in failures if failure.check_name == GATE_CHECK), None)
+    gate = next(
+        (failure for failure in failures if failure.check_name == check_names.COVERAGE_GATE), None
+    )
     lines: list[str] = []
     if gate is not None:
         metadata = gate.metadata
         coverage = metadata.get("coverage_pct")
         coverage_text = f"{coverage:.2f}%" if isinstance(coverage, float) else str(coverage)
         headline = f"TRN.2.01 {as_of_date}: coverage {coverage_text}, control FAILED"
+        by_status = metadata.get("failing_by_status") or {}
+        if isinstance(by_status, str):
+            by_status = json.loads(by_status)
+        breakdown = ", ".join(
+            f"{status.replace('_', ' ')} {count}" for status, count in by_status.items()
+        )
         lines.append(
             f"{metadata.get('failing_count', '?')} of {metadata.get('in_scope_count', '?')} "
-            f"in-scope people failing (overdue {metadata.get('overdue_count', '?')}, "
-            f"never completed {metadata.get('never_completed_count', '?')})."
+            f"in-scope people failing" + (f" ({breakdown})." if breakdown else ".")
         )
         people = metadata.get("failing_people") or []
         if isinstance(people, str):

@@ -8,7 +8,6 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from dagster import (
-    AssetKey,
     AssetRecordsFilter,
     DagsterEventType,
     DagsterInstance,
@@ -28,10 +27,10 @@ from orchestration.alerting.delivery import (
 )
 from orchestration.alerting.run_alerts import build_run_alert
 from orchestration.settings import FRESHNESS_DEADLINE_VAR, TIMEZONE_VAR, setting
+from orchestration.transformation.model_keys import COVERAGE_KEY
 
 ALERT_SENSOR = "compliance_alert_sensor"
 FRESHNESS_SENSOR = "compliance_freshness_sensor"
-COVERAGE_KEY = AssetKey(["compliance_coverage"])
 _RUN_END_EVENTS = (DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE)
 _RUNS_PER_TICK = 100
 

@@ -4,7 +4,6 @@ from datetime import date
 
 from dagster import (
     AssetExecutionContext,
-    AssetKey,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -15,16 +14,22 @@ from orchestration.evidence.pack import write_evidence_pack
 from orchestration.ingestion.assets import AUDIT_KEY, REJECTS_KEY, export_asset_key
 from orchestration.ingestion.contract import CONTRACTS
 from orchestration.partitions import daily_as_of_dates
+from orchestration.transformation.model_keys import (
+    COVERAGE_KEY,
+    EXCEPTIONS_IN_FORCE_KEY,
+    FACT_KEY,
+    SCOPE_DECISIONS_KEY,
+    UNMATCHED_KEY,
+)
 from orchestration.transformation.translator import CONTROL_OWNER
-from orchestration.validation.checks import COVERAGE_KEY, FACT_KEY, UNMATCHED_KEY
 from orchestration.warehouse import WarehouseResource
 
 EVIDENCE_DEPS = (
     FACT_KEY,
     COVERAGE_KEY,
-    AssetKey(["fct_population_scope_decisions"]),
+    SCOPE_DECISIONS_KEY,
     UNMATCHED_KEY,
-    AssetKey(["fct_exceptions_in_force"]),
+    EXCEPTIONS_IN_FORCE_KEY,
     *(export_asset_key(contract.landing_table) for contract in CONTRACTS),
     REJECTS_KEY,
     AUDIT_KEY,

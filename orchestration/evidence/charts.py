@@ -1,11 +1,17 @@
-"""Coverage trend charts as inline SVG: no script, no external file, readable offline."""
+"""Coverage trend charts as inline SVG: no script, no external file, readable offline.
+
+A chart is returned as `Markup`, so the page templates insert it unescaped: every text
+it draws (titles, department names) is escaped here, as the templates escape, and the
+rest is numbers, ISO dates and this module's own class names.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from datetime import date
-from html import escape
+
+from markupsafe import Markup, escape
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ def _format_pct(value: float) -> str:
 
 def line_chart(
     title: str, series: Series, size: ChartSize = LARGE, y_floor: float | None = None
-) -> str:
+) -> Markup:
     days = sorted({day for day, _ in series.points})
     values = [value for _, value in series.points if value is not None]
     low = _y_floor(values) if y_floor is None else y_floor
@@ -105,7 +111,7 @@ def line_chart(
             f"<title>{escape(label)}</title></circle>"
         )
     parts.append("</svg>")
-    return "".join(parts)
+    return Markup("".join(parts))
 
 
 def shared_floor(series: list[Series]) -> float:

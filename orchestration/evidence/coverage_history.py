@@ -1,4 +1,5 @@
-"""The day's coverage (coverage.json) and its trend over the days up to it.
+"""The day's coverage (coverage.json) and its trend over the days up to it, as the
+warehouse holds them (compliance_coverage and compliance_coverage_by_department).
 
 Only days on or before the as-of date are read, so a later day's run never changes
 what a past day's evidence shows.
@@ -16,7 +17,6 @@ import pyarrow as pa
 from orchestration.coverage import CoverageSummary, read_coverage
 
 ALL_DEPARTMENTS = "(all departments)"
-NO_DEPARTMENT = "(no department)"
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,7 @@ def read_summary(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> Cov
     return summary
 
 
-def coverage_document(
-    connection: duckdb.DuckDBPyConnection, as_of_date: date, trend: CoverageTrend
-) -> dict[str, Any]:
+def coverage_document(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> dict[str, Any]:
     """coverage.json: the warehouse's coverage row for the day plus its department split."""
     cursor = connection.execute(
         "select * from main.compliance_coverage where as_of_date = ?", [as_of_date]
@@ -66,23 +64,30 @@ def coverage_document(
     row = dict(zip(names, cursor.fetchone(), strict=True))
     departments = [
         {
-            "department": name,
-            "in_scope_count": points[-1].in_scope_count,
-            "covered_count": points[-1].covered_count,
-            "coverage_pct": points[-1].coverage_pct,
+            "department": department,
+            "in_scope_count": in_scope,
+            "covered_count": covered,
+            "coverage_pct": pct,
         }
-        for name, points in trend.by_department.items()
-        if points and points[-1].as_of_date == as_of_date
+        for department, in_scope, covered, pct in connection.execute(
+            """
+            select department, in_scope_count, covered_count, coverage_pct
+            from main.compliance_coverage_by_department
+            where as_of_date = ?
+            order by department
+            """,
+            [as_of_date],
+        ).fetchall()
     ]
     return {"control": "TRN.2.01", **row, "by_department": departments}
 
 
 def read_trend(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> CoverageTrend:
     overall = [
-        TrendPoint(day, in_scope, in_scope - failing, pct)
-        for day, in_scope, failing, pct in connection.execute(
+        TrendPoint(day, in_scope, covered, pct)
+        for day, in_scope, covered, pct in connection.execute(
             """
-            select as_of_date, in_scope_count, overdue_count + never_completed_count, coverage_pct
+            select as_of_date, in_scope_count, covered_count, coverage_pct
             from main.compliance_coverage
             where as_of_date <= ?
             order by as_of_date
@@ -92,13 +97,10 @@ def read_trend(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> Cover
     ]
     by_department: dict[str, list[TrendPoint]] = {}
     for department, day, in_scope, covered, pct in connection.execute(
-        f"""
-        select coalesce(department, '{NO_DEPARTMENT}') as department, as_of_date,
-               count(*), count(*) filter (where is_compliant),
-               round(100.0 * count(*) filter (where is_compliant) / count(*), 4)
-        from main.fct_training_compliance
+        """
+        select department, as_of_date, in_scope_count, covered_count, coverage_pct
+        from main.compliance_coverage_by_department
         where as_of_date <= ?
-        group by all
         order by department, as_of_date
         """,
         [as_of_date],

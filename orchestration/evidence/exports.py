@@ -14,8 +14,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from orchestration.csv_files import write_csv
 from orchestration.evidence import layout
-from orchestration.evidence.files import write_csv, write_parquet
+from orchestration.evidence.files import write_parquet
 from orchestration.ingestion.contract import HR_EMPLOYEES
 from orchestration.ingestion.landing_tables import REJECTS_TABLE, landing_table
 

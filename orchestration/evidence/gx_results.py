@@ -20,7 +20,8 @@ from typing import Any
 import duckdb
 
 from orchestration.evidence import layout
-from orchestration.validation.checks import GX_CHECK_SPECS, gx_output_dir
+from orchestration.statuses import read_statuses
+from orchestration.validation.checks import GX_CHECK_SPECS, gx_output_dir, suite_parameters
 from orchestration.validation.gx_runner import build_data_docs, run_checkpoint
 
 
@@ -48,10 +49,12 @@ def _latest_result(output_dir: Path, checkpoint: str) -> Path | None:
 def revalidate_missing(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> list[str]:
     """Runs the checkpoints that left no result for the day (e.g. the docs folder was lost)."""
     output_dir = gx_output_dir(as_of_date)
+    parameters = suite_parameters(read_statuses(connection))
     rerun = []
     for spec in GX_CHECK_SPECS:
         if _latest_result(output_dir, spec.checkpoint) is None:
-            run_checkpoint(spec.checkpoint, spec.load_frame(connection, as_of_date), output_dir)
+            frame = spec.load_frame(connection, as_of_date)
+            run_checkpoint(spec.checkpoint, frame, output_dir, parameters)
             rerun.append(spec.checkpoint)
     return rerun
 

@@ -19,11 +19,12 @@ from typing import Any
 
 import duckdb
 
+from orchestration.csv_files import write_csv
 from orchestration.evidence import layout
 from orchestration.evidence.coverage_history import coverage_document, read_summary, read_trend
 from orchestration.evidence.dbt_docs import generate_dbt_docs
 from orchestration.evidence.exports import write_table_exports
-from orchestration.evidence.files import write_csv, write_json
+from orchestration.evidence.files import write_json
 from orchestration.evidence.gx_results import copy_gx_results, revalidate_missing
 from orchestration.evidence.manifest import sha256_of, write_sums
 from orchestration.evidence.pages import DayPage, write_index
@@ -35,6 +36,7 @@ from orchestration.settings import (
     sample_seed,
     sample_size,
 )
+from orchestration.statuses import read_statuses
 from orchestration.warehouse import WarehouseResource, warehouse_lock
 
 
@@ -84,7 +86,7 @@ def _write_warehouse_files(
     with build.timed("exports"):
         summary = read_summary(connection, day)
         trend = read_trend(connection, day)
-        coverage = coverage_document(connection, day, trend)
+        coverage = coverage_document(connection, day)
         write_json(coverage, staging / layout.COVERAGE)
         write_csv(trend.table(), staging / layout.COVERAGE_TREND)
         file_rows = write_table_exports(connection, staging, day, build.include_emails)
@@ -112,6 +114,7 @@ def _write_warehouse_files(
     )
     build.page = {
         "summary": summary,
+        "statuses": read_statuses(connection),
         "coverage": coverage,
         "trend": trend,
         "sampling": sampling,

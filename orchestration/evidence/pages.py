@@ -1,29 +1,29 @@
 """The auditor pages: one static page per day (inside its sealed folder) and an index
 over the days. Plain HTML with inline CSS and SVG: no script, no network, relative
 links only, so the folder can be opened from a disk or an archive.
+
+The markup lives in templates/*.html.j2 (Jinja2, every value autoescaped); this module
+hands them plain data. The only HTML passed in is the SVG of charts.py, which escapes
+every text it draws.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import date
-from html import escape
-from importlib import resources
 from pathlib import Path
-from string import Template
 from typing import Any
 
-from orchestration.coverage import STATUSES, CoverageSummary
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from orchestration.coverage import CoverageSummary
 from orchestration.evidence import layout
 from orchestration.evidence.charts import LARGE, SMALL, Series, line_chart, shared_floor
 from orchestration.evidence.coverage_history import CoverageTrend
 from orchestration.evidence.gx_results import GxValidation
-from orchestration.rule_settings import load_rule_settings
-
-STATUS_SEED = "training_statuses.csv"
+from orchestration.statuses import Status
 
 FILE_DESCRIPTIONS: dict[str, str] = {
     f"{layout.IN_SCOPE}.csv": "in-scope people with their status (also as .parquet)",
@@ -40,44 +40,57 @@ FILE_DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def _template(name: str) -> Template:
-    return Template((resources.files(__package__) / "templates" / name).read_text("utf-8"))
-
-
-def _style() -> str:
-    return (resources.files(__package__) / "templates" / "style.css").read_text("utf-8")
-
-
-def _status_rules() -> dict[str, dict[str, str]]:
-    """status -> its row of the versioned status seed (is_failing, meaning)."""
-    text = load_rule_settings().seed_files[STATUS_SEED]
-    return {row["status"]: row for row in csv.DictReader(io.StringIO(text))}
-
-
-def _percent(value: float | None) -> str:
+def percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}%"
 
 
-def _link(relative: str, text: str | None = None) -> str:
-    return f'<a href="{escape(relative)}">{escape(text or relative)}</a>'
-
-
-def _verdict(passed: bool) -> tuple[str, str]:
-    return ("PASSED", "pass") if passed else ("FAILED", "fail")
-
-
-def _charts(overall: Series, departments: list[Series]) -> tuple[str, str]:
-    floor = shared_floor(departments)
-    return (
-        line_chart("Coverage, all in-scope people", overall, LARGE),
-        "\n".join(line_chart(series.name, series, SMALL, floor) for series in departments),
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader(__package__, "templates"),
+        autoescape=True,
+        # A missing value is a bug in this module, never an empty cell on an auditor's page.
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
+    environment.filters["percent"] = percent
+    return environment
+
+
+_PAGES = _environment()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    text: str
+    css: str
+
+    @classmethod
+    def of(cls, passed: bool) -> Verdict:
+        return cls("PASSED", "pass") if passed else cls("FAILED", "fail")
+
+
+@dataclass(frozen=True)
+class Charts:
+    overall: Markup
+    departments: list[Markup]
+
+    @classmethod
+    def of(cls, overall: Series, departments: list[Series]) -> Charts:
+        floor = shared_floor(departments)
+        return cls(
+            line_chart("Coverage, all in-scope people", overall, LARGE),
+            [line_chart(series.name, series, SMALL, floor) for series in departments],
+        )
 
 
 @dataclass(frozen=True)
 class DayPage:
     as_of_date: date
     summary: CoverageSummary
+    # The training_statuses seed as the day's run built it (orchestration.statuses).
+    statuses: tuple[Status, ...]
     coverage: dict[str, Any]
     trend: CoverageTrend
     sampling: dict[str, Any]
@@ -87,107 +100,23 @@ class DayPage:
     rule_fingerprint: str
     include_emails: bool
 
-    def _status_rows(self) -> str:
-        rows = []
+    def _status_rows(self) -> list[tuple[Status, int, float | None]]:
         total = self.summary.in_scope_count
-        rules = _status_rules()
-        for status in STATUSES:
-            count = self.summary.status_counts[status]
-            share = _percent(100.0 * count / total if total else None)
-            covered = rules[status]["is_failing"].strip().lower() != "true"
-            css = "passing" if covered else ("failing" if count else "")
-            rows.append(
-                f'<tr><td class="{css}">{status}</td><td class="num">{count}</td>'
-                f'<td class="num">{share}</td><td>{"yes" if covered else "no"}</td>'
-                f"<td>{escape(rules[status]['meaning'])}</td></tr>"
-            )
-        return "\n".join(rows)
+        rows = []
+        for status in self.statuses:
+            count = self.summary.status_counts[status.name]
+            rows.append((status, count, 100.0 * count / total if total else None))
+        return rows
 
-    def _data_quality_rows(self) -> str:
-        facts = [
+    def _data_quality(self) -> list[tuple[str, int]]:
+        return [
             ("HR rows rejected (any fails the control)", self.summary.hr_rejected_row_count),
             ("LMS rows rejected", self.summary.lms_rejected_row_count),
             ("LMS records matching nobody", self.summary.unmatched_lms_record_count),
             ("exceptions in force", self.file_rows.get(layout.EXCEPTIONS_IN_FORCE, 0)),
         ]
-        return "\n".join(
-            f'<tr><td>{name}</td><td class="num">{value}</td></tr>' for name, value in facts
-        )
 
-    def _department_rows(self) -> str:
-        return "\n".join(
-            f"<tr><td>{escape(item['department'])}</td>"
-            f'<td class="num">{item["in_scope_count"]}</td>'
-            f'<td class="num">{item["covered_count"]}</td>'
-            f'<td class="num">{_percent(item["coverage_pct"])}</td></tr>'
-            for item in self.coverage["by_department"]
-        )
-
-    def _sampling_rows(self) -> str:
-        rows = []
-        for name, item in self.sampling["populations"].items():
-            rows.append(
-                f"<tr><td>{escape(name.replace('_', ' '))}</td>"
-                f'<td class="num">{item["population_count"]}</td>'
-                f"<td>{_link(item['population_file'])}</td>"
-                f'<td class="num">{item["sample_count"]}</td>'
-                f"<td>{_link(item['sample_file'])}</td></tr>"
-            )
-        return "\n".join(rows)
-
-    def _sampling_commands(self) -> str:
-        return "\n".join(
-            f"<li><code>{escape(item['reproduce'])}</code></li>"
-            for item in self.sampling["populations"].values()
-        )
-
-    def _documentation_links(self) -> str:
-        items = [
-            f"<li>{_link(layout.DBT_DOCS, 'dbt docs')}: models, tests, lineage and the "
-            "SQL compiled for this day (one self-contained file)</li>"
-        ]
-        if self.has_gx_data_docs:
-            items.append(
-                f"<li>{_link(layout.GX_DATA_DOCS, 'GX Data Docs')}: every validation of this "
-                "day with its expectations (styling loads from the internet; the content "
-                "reads without it)</li>"
-            )
-        else:
-            items.append("<li>GX Data Docs: not produced for this day</li>")
-        return "\n".join(items)
-
-    def _gx_rows(self) -> str:
-        rows = []
-        for validation in self.gx_validations:
-            if validation.file is None:
-                result = "no result"
-                name = escape(validation.checkpoint)
-            else:
-                result = (
-                    '<span class="passing">passed</span>'
-                    if validation.success
-                    else '<span class="failing">failed</span>'
-                )
-                name = _link(validation.file, validation.checkpoint)
-            failed = "" if validation.failed is None else str(validation.failed)
-            rows.append(
-                f"<tr><td>{name}</td><td>{escape(validation.asset)}</td><td>{result}</td>"
-                f'<td class="num">{failed}</td></tr>'
-            )
-        return "\n".join(rows)
-
-    def _file_rows(self) -> str:
-        rows = []
-        for relative, description in FILE_DESCRIPTIONS.items():
-            count = self.file_rows.get(relative)
-            rows.append(
-                f"<tr><td>{_link(relative)}</td><td>{escape(description)}</td>"
-                f'<td class="num">{"" if count is None else count}</td></tr>'
-            )
-        return "\n".join(rows)
-
-    def render(self, folder_name: str) -> str:
-        verdict, verdict_class = _verdict(self.summary.control_passed)
+    def _charts(self) -> Charts:
         overall = Series(
             "all in-scope people",
             [(point.as_of_date, point.coverage_pct) for point in self.trend.overall],
@@ -196,39 +125,30 @@ class DayPage:
             Series(name, [(point.as_of_date, point.coverage_pct) for point in points])
             for name, points in self.trend.by_department.items()
         ]
-        overall_chart, department_charts = _charts(overall, departments)
-        emails = (
-            "Work emails are included (COMPLIANCE_EVIDENCE_INCLUDE_EMAILS=true)."
-            if self.include_emails
-            else "People are identified by employee id only: no names or emails."
-        )
-        return _template("day.html").substitute(
-            style=_style(),
+        return Charts.of(overall, departments)
+
+    def render(self, folder_name: str) -> str:
+        return _PAGES.get_template("day.html.j2").render(
             as_of_date=self.as_of_date.isoformat(),
-            verdict=verdict,
-            verdict_class=verdict_class,
-            coverage=_percent(self.summary.coverage_pct),
-            completion=_percent(self.summary.completion_pct),
-            in_scope=self.summary.in_scope_count,
+            verdict=Verdict.of(self.summary.control_passed),
+            summary=self.summary,
             status_rows=self._status_rows(),
-            data_quality_rows=self._data_quality_rows(),
+            data_quality=self._data_quality(),
             trend_file=layout.COVERAGE_TREND,
-            overall_chart=overall_chart,
-            department_charts=department_charts,
-            department_rows=self._department_rows(),
-            window_start=self.sampling["window_start"],
-            window_end=self.sampling["window_end"],
-            seed=self.sampling["seed"],
-            size=self.sampling["size"],
+            charts=self._charts(),
+            coverage=self.coverage,
+            sampling=self.sampling,
             sampling_file=layout.SAMPLING,
-            sampling_rows=self._sampling_rows(),
-            sampling_commands=self._sampling_commands(),
-            documentation_links=self._documentation_links(),
-            gx_rows=self._gx_rows(),
-            file_rows=self._file_rows(),
-            folder_name=escape(folder_name),
+            dbt_docs=layout.DBT_DOCS,
+            gx_data_docs=layout.GX_DATA_DOCS if self.has_gx_data_docs else None,
+            gx_validations=self.gx_validations,
+            files=[
+                (relative, description, self.file_rows.get(relative))
+                for relative, description in FILE_DESCRIPTIONS.items()
+            ],
+            folder_name=folder_name,
             rule_fingerprint=self.rule_fingerprint,
-            personal_data_note=emails,
+            include_emails=self.include_emails,
         )
 
 
@@ -249,38 +169,17 @@ def write_index(root: Path) -> Path | None:
         for item in document["by_department"]:
             by_department.setdefault(item["department"], []).append((day, item["coverage_pct"]))
     departments = [Series(name, points) for name, points in sorted(by_department.items())]
-    overall_chart, department_charts = _charts(overall, departments)
-
-    rows = []
-    for day in reversed(days):
-        document = documents[day]
-        verdict, css = _verdict(bool(document["control_passed"]))
-        failing = document["overdue_count"] + document["never_completed_count"]
-        folder = day.isoformat()
-        rows.append(
-            f'<tr><td class="day">{_link(f"{folder}/{layout.DAY_PAGE}", folder)}</td>'
-            f'<td class="{"passing" if css == "pass" else "failing"}">{verdict}</td>'
-            f'<td class="num">{_percent(document["coverage_pct"])}</td>'
-            f'<td class="num">{_percent(document["completion_pct"])}</td>'
-            f'<td class="num">{document["in_scope_count"]}</td>'
-            f'<td class="num">{failing}</td>'
-            f'<td class="num">{document["hr_rejected_row_count"]}</td>'
-            f"<td>{_link(f'{folder}/{layout.SUMS}', 'SHA256SUMS')} "
-            f"{_link(f'{folder}/{layout.RUN_METADATA}', 'run metadata')}</td></tr>"
-        )
     latest = documents[days[-1]]
-    verdict, verdict_class = _verdict(bool(latest["control_passed"]))
-    html = _template("index.html").substitute(
-        style=_style(),
-        verdict=verdict,
-        verdict_class=verdict_class,
+    html = _PAGES.get_template("index.html.j2").render(
+        verdict=Verdict.of(bool(latest["control_passed"])),
         latest_day=days[-1].isoformat(),
-        coverage=_percent(latest["coverage_pct"]),
-        in_scope=latest["in_scope_count"],
-        day_count=len(days),
-        overall_chart=overall_chart,
-        department_charts=department_charts,
-        day_rows="\n".join(rows),
+        latest=latest,
+        charts=Charts.of(overall, departments),
+        # Newest first, each with its folder's name.
+        days=[(day.isoformat(), documents[day]) for day in reversed(days)],
+        day_page=layout.DAY_PAGE,
+        sums=layout.SUMS,
+        run_metadata=layout.RUN_METADATA,
     )
     path = root / layout.ROOT_INDEX
     path.write_text(html, encoding="utf-8")

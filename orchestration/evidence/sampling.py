@@ -1,11 +1,11 @@
 """Sampling populations for auditors and a reproducible sample drawn from them.
 
-Populations of an as-of date D, read only from warehouse history up to D:
+Populations of an as-of date D, as the warehouse holds them:
 - in_scope: every in-scope person on D (fct_training_compliance);
-- new_hires / leavers: everyone of the HR exports up to D whose hire_date /
-  termination_date falls in a window (fct_population_scope_decisions), described by
-  their latest row up to D, with whether they were in scope on any retained day and
-  their status on D. Not filtered by scope, so the count reconciles with HR's own list.
+- new_hires / leavers: the people of fct_hr_movers for D whose hire_date /
+  termination_date falls in the window drawn (by default the 90 days ending D; at most
+  the mart's sampling_lookback_days). Who counts as a mover, their latest description,
+  whether they were ever in scope and their status on D are decided in that mart.
 
 The sample orders a population by sha256("<seed>:<employee_id>") and keeps the first
 `size`: the same seed always gives the same people, whoever draws it, and a person's
@@ -23,8 +23,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from orchestration.csv_files import write_csv
 from orchestration.evidence import layout
-from orchestration.evidence.files import write_csv, write_json
+from orchestration.evidence.files import write_json
+from orchestration.rule_settings import load_rule_settings
 
 DEFAULT_WINDOW_DAYS = 90
 POPULATIONS = ("in_scope", "new_hires", "leavers")
@@ -37,33 +39,17 @@ where as_of_date = $as_of_date
 order by employee_id
 """
 
-# People seen up to D, described by their latest row; `date_column` picks the window.
+# The movers of D whose `date_column` lies in the window; the mart decides the rest.
 _MOVERS_SQL = """
-with latest as (
-    select
-        employee_id,
-        arg_max(job_title, as_of_date) as job_title,
-        arg_max(job_family, as_of_date) as job_family,
-        arg_max(department, as_of_date) as department,
-        arg_max(manager_id, as_of_date) as manager_id,
-        arg_max(employment_type, as_of_date) as employment_type,
-        arg_max(employment_status, as_of_date) as employment_status,
-        arg_max(hire_date, as_of_date) as hire_date,
-        arg_max(termination_date, as_of_date) as termination_date,
-        arg_max(scope_reason, as_of_date) as latest_scope_reason,
-        max(as_of_date) as last_seen_on,
-        bool_or(is_in_scope) as was_in_scope
-    from main.fct_population_scope_decisions
-    where as_of_date <= $as_of_date
-    group by employee_id
-)
-select latest.*, fact.status as status_on_as_of_date
-from latest
-left join main.fct_training_compliance as fact
-    on fact.employee_id = latest.employee_id and fact.as_of_date = $as_of_date
-where latest.{date_column} between $window_start and $window_end
-order by latest.employee_id
+select * exclude (as_of_date)
+from main.fct_hr_movers
+where as_of_date = $as_of_date and {date_column} between $window_start and $window_end
+order by employee_id
 """
+
+
+class WindowOutsideLookbackError(ValueError):
+    """The window reaches before the days of movers the warehouse keeps for the date."""
 
 
 @dataclass(frozen=True)
@@ -88,10 +74,22 @@ def read_population(
     date_column = {"new_hires": "hire_date", "leavers": "termination_date"}.get(name)
     if date_column is None:
         raise ValueError(f"unknown population {name!r}; expected one of {', '.join(POPULATIONS)}")
+    _check_lookback(window, as_of_date)
     return connection.execute(
         _MOVERS_SQL.format(date_column=date_column),
         {"as_of_date": as_of_date, "window_start": window.start, "window_end": window.end},
     ).to_arrow_table()
+
+
+def _check_lookback(window: SamplingWindow, as_of_date: date) -> None:
+    lookback_days = load_rule_settings().sampling_lookback_days
+    earliest = as_of_date - timedelta(days=lookback_days - 1)
+    if window.start < earliest or window.end > as_of_date:
+        raise WindowOutsideLookbackError(
+            f"the window {window.start}..{window.end} must lie within {earliest}..{as_of_date}: "
+            f"the warehouse keeps the new hires and leavers of the {lookback_days} days ending "
+            "the as-of date (dbt var sampling_lookback_days)"
+        )
 
 
 def sample_key(seed: int, employee_id: str) -> str:

@@ -1,7 +1,7 @@
-"""The landing-zone data contract (shared/spec/data-contract.md) as data.
+"""The landing-zone data contract (docs/data-contract.md) as data.
 
-Each export is described once here; the header check, the row validation SQL,
-the landing-table DDL and the README's contract tables all derive from it.
+Each export is described once here; the header check, the row validation SQL
+and the landing-table DDL derive from it.
 """
 
 from __future__ import annotations

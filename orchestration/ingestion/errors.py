@@ -10,7 +10,6 @@ class ExportError(Exception):
 
     def __init__(self, path: Path, problem: str, line: int | None = None) -> None:
         self.path = path
-        self.problem = problem
         self.line = line
         where = f"{path}, line {line}" if line is not None else str(path)
         super().__init__(f"{where}: {problem}")

@@ -6,14 +6,13 @@ this module copies the as-of date's rows of every landing table there, with the
 same DDL (landing_tables.py) and PostgreSQL's COPY, replacing only that day's rows:
 dbt on either engine then reads exactly the same validated inputs.
 
-    python -m orchestration.ingestion.publish_postgres 2026-11-27 [--warehouse FILE]
+    compliance publish-postgres 2026-11-27 [--warehouse FILE]
 
 The server comes from COMPLIANCE_PG_HOST, _PORT, _USER, _PASSWORD and _DATABASE.
 """
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from collections.abc import Mapping
 from contextlib import closing
@@ -93,19 +92,3 @@ def publish_day(
                 # Fresh statistics, or the planner guesses join sizes for dbt's first queries.
                 cursor.execute(f"analyze {table}")
         return copied
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("as_of_date", type=date.fromisoformat, help="YYYY-MM-DD")
-    parser.add_argument(
-        "--warehouse", type=Path, default=None, help="DuckDB file (default COMPLIANCE_WAREHOUSE)"
-    )
-    args = parser.parse_args(argv)
-    for table, rows in publish_day(args.as_of_date, args.warehouse).items():
-        print(f"{table}: {rows} rows")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,7 +1,7 @@
 """Synthetic landing zone for the training-compliance pipeline.
 
 `generate_landing_zone` writes daily HR and LMS full exports plus an exceptions
-file, following ../shared/spec/data-contract.md; `planted_people` lists the
+file, following docs/data-contract.md; `planted_people` lists the
 people planted in every landing zone with their expected status per date.
 """
 

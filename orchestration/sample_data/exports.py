@@ -10,7 +10,7 @@ from .conventions import UNKNOWN_ID_COUNT, UNKNOWN_ID_START
 from .population import format_employee_ids
 from .reference import COURSES
 from .training_history import DATE_ONLY, NO_ID, OFFSET_TIMESTAMP, UNKNOWN_ID, UTC_TIMESTAMP, Records
-from .writer import CsvSource, quoted
+from .writer import CsvSource, text_schema
 
 HR_HEADER = (
     "employee_id",
@@ -37,9 +37,18 @@ LMS_HEADER = (
 )
 EXCEPTIONS_HEADER = ("employee_id", "reason", "approved_by", "approved_on", "expires_on")
 
+HR_SCHEMA = text_schema(HR_HEADER, hire_date=pa.date32(), termination_date=pa.date32())
+LMS_SCHEMA = text_schema(LMS_HEADER)
+
 _HR_TEXT = HR_HEADER[:8]
 _EMPLOYMENT_STATUSES = pa.array(["active", "leave", "terminated"])
 _LMS_STATUSES = pa.array(["completed", "in_progress", "not_started"])
+
+
+def dates(days: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """Dates of day numbers, null where not `valid`."""
+    mask = None if valid is None else ~valid
+    return pa.array(days.astype(np.int32), pa.int32(), mask=mask).cast(pa.date32())
 
 
 def iso_dates(days: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
@@ -61,7 +70,7 @@ class HrExport:
     """HR roster exports: who is visible on a day, with status and termination date as of then."""
 
     def __init__(self, people: pa.Table) -> None:
-        self._text = {name: quoted(people[name].combine_chunks()) for name in _HR_TEXT}
+        self._text = {name: people[name].combine_chunks() for name in _HR_TEXT}
         self._days = {
             name: people[name].to_numpy() for name in people.column_names if name.endswith("_day")
         }
@@ -77,11 +86,11 @@ class HrExport:
             return [
                 *(self._text[name].take(pa.array(chosen)) for name in _HR_TEXT),
                 _EMPLOYMENT_STATUSES.take(pa.array(status)),
-                iso_dates(days["hire_day"]),
-                iso_dates(days["termination_day"], days["notice_day"] <= day),
+                dates(days["hire_day"]),
+                dates(days["termination_day"], days["notice_day"] <= day),
             ]
 
-        return CsvSource(HR_HEADER, len(rows), columns)
+        return CsvSource(HR_SCHEMA, len(rows), columns)
 
 
 def _email_variants(emails: pa.Array) -> list[pa.Array]:
@@ -151,15 +160,13 @@ class LmsExport:
         emails = identities["email"].combine_chunks()
         self._identities = len(emails)
         # Dictionaries built once; every column of a day is then a take from one of them.
-        self._emails = quoted(pa.concat_arrays(_email_variants(emails)))
+        self._emails = pa.concat_arrays(_email_variants(emails))
         unknown = format_employee_ids(
             np.arange(UNKNOWN_ID_START, UNKNOWN_ID_START + UNKNOWN_ID_COUNT)
         )
-        self._employee_ids = quoted(
-            pa.concat_arrays([identities["employee_id"].combine_chunks(), unknown])
-        )
-        self._course_ids = quoted(pa.array([course.course_id for course in COURSES]))
-        self._course_titles = quoted(pa.array([course.title for course in COURSES]))
+        self._employee_ids = pa.concat_arrays([identities["employee_id"].combine_chunks(), unknown])
+        self._course_ids = pa.array([course.course_id for course in COURSES])
+        self._course_titles = pa.array([course.title for course in COURSES])
         self._times = _times_of_day()
         self._suffixes = _offset_suffixes()
         self._scores = _scores()
@@ -169,7 +176,7 @@ class LmsExport:
     def as_of(self, day: int) -> CsvSource:
         rows = np.flatnonzero(self._records.assigned_day <= day)
         return CsvSource(
-            LMS_HEADER, len(rows), lambda start, stop: self._columns(rows[start:stop], day)
+            LMS_SCHEMA, len(rows), lambda start, stop: self._columns(rows[start:stop], day)
         )
 
     def _columns(self, rows: np.ndarray, day: int) -> list[pa.Array]:
@@ -220,8 +227,10 @@ class LmsExport:
 
 
 def exceptions_source(exceptions: pa.Table) -> CsvSource:
-    def columns(start: int, stop: int) -> list[pa.Array]:
-        part = exceptions.slice(start, stop - start)
-        return [quoted(part[name].combine_chunks().cast(pa.string())) for name in EXCEPTIONS_HEADER]
+    table = exceptions.select(list(EXCEPTIONS_HEADER))
 
-    return CsvSource(EXCEPTIONS_HEADER, exceptions.num_rows, columns)
+    def columns(start: int, stop: int) -> list[pa.Array]:
+        part = table.slice(start, stop - start)
+        return [column.combine_chunks() for column in part.columns]
+
+    return CsvSource(table.schema, table.num_rows, columns)

@@ -2,7 +2,7 @@
 
 Facts are set relative to the end date E, so the expectations hold for any end
 date. Each expectation is a function of k, the number of days before E of the
-as-of date D (D = E - k), worked out by hand from compliance-rules.md: the
+as-of date D (D = E - k), worked out by hand from docs/rules.md: the
 first rule that applies wins (compliant > exempt > on_leave > in_grace_period >
 overdue > never_completed); people not active or not in scope have no fact row
 (None). Validity 365 days, grace 30 days.

@@ -91,7 +91,7 @@ _ENGINEER_LEVELS = (
 )
 _SIMPLE_LEVELS = (("", 0.6), ("Senior ", 0.4))
 
-# The first five are the control's default scope (compliance-rules.md section 2);
+# The first five are the control's default scope (docs/rules.md, §2);
 # together about 55 % of the organisation, as in an engineering-heavy company.
 FAMILIES: tuple[JobFamily, ...] = (
     JobFamily(

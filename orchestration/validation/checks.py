@@ -20,19 +20,18 @@ from dagster import (
     asset_check,
 )
 
-from orchestration.coverage import STATUSES, read_coverage
+from orchestration.coverage import read_coverage
 from orchestration.ingestion.assets import export_asset_key
 from orchestration.ingestion.contract import CONTRACTS, HR_EMPLOYEES, ExportContract
 from orchestration.partitions import daily_as_of_dates
 from orchestration.settings import docs_dir
-from orchestration.validation import frames
+from orchestration.statuses import Status, read_statuses
+from orchestration.transformation.model_keys import COVERAGE_KEY, FACT_KEY, UNMATCHED_KEY
+from orchestration.validation import check_names, frames
 from orchestration.validation.gx_runner import ValidationOutcome, run_checkpoint
 from orchestration.warehouse import WarehouseResource
 
 FAILING_PEOPLE_LIMIT = 50
-FACT_KEY = AssetKey(["fct_training_compliance"])
-COVERAGE_KEY = AssetKey(["compliance_coverage"])
-UNMATCHED_KEY = AssetKey(["fct_unmatched_lms_records"])
 
 FrameLoader = Callable[[duckdb.DuckDBPyConnection, date], pd.DataFrame]
 ExtraMetadata = Callable[[duckdb.DuckDBPyConnection, date, pd.DataFrame], dict[str, Any]]
@@ -52,6 +51,14 @@ class GxCheckSpec:
 
 def gx_output_dir(as_of_date: date) -> Path:
     return docs_dir() / "gx" / as_of_date.isoformat()
+
+
+def suite_parameters(statuses: tuple[Status, ...]) -> dict[str, list[str]]:
+    """The values the GX suites take from the status seed instead of listing statuses."""
+    return {
+        "known_statuses": [status.name for status in statuses],
+        "covered_statuses": [status.name for status in statuses if status.is_covered],
+    }
 
 
 def failing_people(fact: pd.DataFrame) -> list[dict[str, Any]]:
@@ -85,7 +92,14 @@ def coverage_metadata(
         else MetadataValue.text("n/a (nobody in scope)"),
         "in_scope_count": summary.in_scope_count,
         "hr_rejected_row_count": summary.hr_rejected_row_count,
-        **{f"{status}_count": summary.status_counts[status] for status in STATUSES},
+        **{f"{status}_count": count for status, count in summary.status_counts.items()},
+        "failing_by_status": MetadataValue.json(
+            {
+                status.name: summary.status_counts[status.name]
+                for status in read_statuses(connection)
+                if status.is_failing
+            }
+        ),
     }
     return metadata
 
@@ -125,8 +139,9 @@ def build_gx_check(spec: GxCheckSpec) -> AssetChecksDefinition:
             extra = (
                 spec.extra_metadata(connection, as_of_date, frame) if spec.extra_metadata else {}
             )
+            parameters = suite_parameters(read_statuses(connection))
         output_dir = gx_output_dir(as_of_date)
-        outcome = run_checkpoint(spec.checkpoint, frame, output_dir)
+        outcome = run_checkpoint(spec.checkpoint, frame, output_dir, parameters)
         metadata: dict[str, Any] = {
             "as_of_date": as_of_date.isoformat(),
             "gx_checkpoint": spec.checkpoint,
@@ -156,7 +171,7 @@ def _contract_specs(contract: ExportContract) -> list[GxCheckSpec]:
     is_roster = contract is HR_EMPLOYEES
     return [
         GxCheckSpec(
-            check_name="gx_contract_rows",
+            check_name=check_names.CONTRACT_ROWS,
             asset_key=key,
             checkpoint=f"landing_{contract.landing_table}__rows",
             load_frame=lambda connection, day: frames.rejects_frame(connection, contract, day),
@@ -171,7 +186,7 @@ def _contract_specs(contract: ExportContract) -> list[GxCheckSpec]:
             ),
         ),
         GxCheckSpec(
-            check_name="gx_contract_header",
+            check_name=check_names.CONTRACT_HEADER,
             asset_key=key,
             checkpoint=f"landing_{contract.landing_table}__header",
             load_frame=lambda connection, day: frames.header_frame(connection, contract, day),
@@ -183,17 +198,17 @@ def _contract_specs(contract: ExportContract) -> list[GxCheckSpec]:
 
 GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
     GxCheckSpec(
-        check_name="gx_coverage_gate",
+        check_name=check_names.COVERAGE_GATE,
         asset_key=FACT_KEY,
         checkpoint="fct_training_compliance__coverage_gate",
         load_frame=frames.fact_frame,
         extra_metadata=coverage_metadata,
         reads=(COVERAGE_KEY,),
-        description="TRN.2.01 coverage gate: at least one in-scope person and nobody overdue "
-        "or never completed. Metadata lists the most overdue people with their managers.",
+        description="TRN.2.01 coverage gate: at least one in-scope person and nobody with a "
+        "failing status. Metadata lists the most overdue people with their managers.",
     ),
     GxCheckSpec(
-        check_name="gx_fact_integrity",
+        check_name=check_names.FACT_INTEGRITY,
         asset_key=FACT_KEY,
         checkpoint="fct_training_compliance__integrity",
         load_frame=frames.fact_frame,
@@ -201,7 +216,7 @@ GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
         "due_on = last_completed_on + validity_days recomputed outside dbt.",
     ),
     GxCheckSpec(
-        check_name="gx_coverage_verdict",
+        check_name=check_names.COVERAGE_VERDICT,
         asset_key=COVERAGE_KEY,
         checkpoint="compliance_coverage__verdict",
         load_frame=frames.coverage_frame,
@@ -209,7 +224,7 @@ GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
         "status counts that add up.",
     ),
     GxCheckSpec(
-        check_name="gx_no_unmatched_learners",
+        check_name=check_names.NO_UNMATCHED_LEARNERS,
         asset_key=UNMATCHED_KEY,
         checkpoint="fct_unmatched_lms_records__none",
         load_frame=frames.unmatched_frame,

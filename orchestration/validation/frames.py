@@ -10,6 +10,7 @@ import pandas as pd
 from orchestration.ingestion.contract import ExportContract
 from orchestration.ingestion.landing_tables import AUDIT_TABLE, REJECTS_TABLE
 from orchestration.rule_settings import load_rule_settings
+from orchestration.statuses import read_statuses
 
 
 def fact_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.DataFrame:
@@ -26,12 +27,17 @@ def fact_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.Da
 
 
 def coverage_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.DataFrame:
+    """The day's coverage row, with its status counts re-added here from the status seed."""
+    statuses = read_statuses(connection)
+    every_status = " + ".join(status.count_column for status in statuses)
+    failing_statuses = " + ".join(
+        [status.count_column for status in statuses if status.is_failing] or ["0"]
+    )
     return connection.execute(
-        """
+        f"""
         select *,
-            compliant_count + exempt_count + on_leave_count + in_grace_period_count
-                + overdue_count + never_completed_count as status_count_total,
-            overdue_count + never_completed_count as overdue_plus_never_completed
+            {every_status} as status_count_total,
+            {failing_statuses} as failing_status_count_total
         from main.compliance_coverage
         where as_of_date = ?
         """,

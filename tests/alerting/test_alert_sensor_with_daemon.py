@@ -1,7 +1,9 @@
 """A real Dagster daemon alerts a real webhook and SMTP server about a failing day, once.
 
 The daemon starts before the runs (a sensor's first tick sets where it starts from);
-runs come from the data contract's command, i.e. from another code location.
+runs come from the data contract's command, i.e. from another code location. "Stays
+quiet" means: the alert sensor's next two ticks after the moment in question finished
+without delivering anything (the sensor evaluates every 15 s).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from datetime import date
 
 import pytest
 from dagster import DagsterInstance
+from dagster._core.definitions.run_request import InstigatorType
+from dagster._core.scheduler.instigation import InstigatorTick, TickStatus
 
 from orchestration.sample_data import generate_landing_zone
 from tests.alerting.receivers import SmtpReceiver, WebhookReceiver, smtp_receiver, webhook_receiver
@@ -22,8 +26,11 @@ from tests.landing_builder import completion, person, write_day
 FAILING_DAY = date(2026, 11, 27)
 PASSING_DAY = date(2026, 11, 20)
 BASE_URL = "http://dagster.compliance.test:3000"
-POSITION_KEY = "training_compliance/compliance_alert_sensor/webhook"
-QUIET_SECONDS = 40  # more than two sensor intervals
+ALERT_SENSOR = "compliance_alert_sensor"
+POSITION_KEY = f"training_compliance/{ALERT_SENSOR}/webhook"
+QUIET_TICKS = 2
+# Two sensor intervals and the daemon's own pauses, with room for a busy machine.
+QUIET_TIMEOUT_SECONDS = 180
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
@@ -40,6 +47,8 @@ class Daemon:
         self.folders = folders
         self.environment = environment
         self.process: subprocess.Popen[bytes] | None = None
+        # What the daemon writes, read from this process (the home is prepared by now).
+        self.instance = DagsterInstance.from_config(str(folders.dagster_home))
 
     def start(self) -> None:
         self.process = subprocess.Popen(
@@ -49,9 +58,8 @@ class Daemon:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        instance = DagsterInstance.from_config(str(self.folders.dagster_home))
         started = _wait_for(
-            lambda: bool(instance.run_storage.get_cursor_values({POSITION_KEY})), 180
+            lambda: bool(self.instance.run_storage.get_cursor_values({POSITION_KEY})), 180
         )
         assert started, "the alert sensor never ticked"
 
@@ -60,6 +68,28 @@ class Daemon:
             self.process.terminate()
             self.process.wait(timeout=60)
             self.process = None
+
+    def alert_ticks(self) -> list[InstigatorTick]:
+        states = self.instance.all_instigator_state(instigator_type=InstigatorType.SENSOR)
+        return [
+            tick
+            for state in states
+            if state.instigator_name == ALERT_SENSOR
+            for tick in self.instance.get_ticks(state.instigator_origin_id, state.selector_id)
+        ]
+
+    def wait_for_quiet_ticks(self, since: float) -> None:
+        """Returns once QUIET_TICKS alert-sensor ticks started after `since` have finished."""
+
+        def finished() -> list[InstigatorTick]:
+            ticks = [tick for tick in self.alert_ticks() if tick.timestamp > since]
+            failed = [tick for tick in ticks if tick.status == TickStatus.FAILURE]
+            assert not failed, failed[0].error
+            return [tick for tick in ticks if tick.status != TickStatus.STARTED]
+
+        assert _wait_for(lambda: len(finished()) >= QUIET_TICKS, QUIET_TIMEOUT_SECONDS), (
+            f"fewer than {QUIET_TICKS} alert-sensor ticks in {QUIET_TIMEOUT_SECONDS}s"
+        )
 
 
 @pytest.fixture
@@ -86,9 +116,16 @@ def alerting_setup(
             daemon.stop()
 
 
+@pytest.mark.slow
 def test_failing_day_alerts_once_and_passing_day_stays_quiet(alerting_setup) -> None:
     folders, daemon, webhook, smtp = alerting_setup
     generate_landing_zone(folders.landing, people=500, days=1, end_date=FAILING_DAY)
+    write_day(
+        folders.landing,
+        PASSING_DAY,
+        [person("E1"), person("E2", hire_date="2026-11-01")],
+        [completion("L1", "E1", "2026-03-01")],
+    )
 
     folders.materialize_ok(FAILING_DAY)
     run_ended = time.monotonic()
@@ -108,20 +145,17 @@ def test_failing_day_alerts_once_and_passing_day_stays_quiet(alerting_setup) -> 
     assert FAILING_DAY.isoformat() in email["Subject"]
     assert f"coverage {coverage_pct:.2f}%" in email.get_payload()
 
-    time.sleep(QUIET_SECONDS)
+    # Every tick from the alert on, through the passing day's run and two ticks past its
+    # end, must deliver nothing: neither the failing day again nor the passing day.
+    folders.materialize_ok(PASSING_DAY)
+    daemon.wait_for_quiet_ticks(since=time.time())
+    sent = [message["text"] for message in webhook.messages]
+    sent += [message["Subject"] for message in smtp.messages]
+    assert not [text for text in sent if PASSING_DAY.isoformat() in text], "a day at 100% alerted"
     assert (len(webhook.messages), len(smtp.messages)) == (1, 1), "an alert was repeated"
 
-    write_day(
-        folders.landing,
-        PASSING_DAY,
-        [person("E1"), person("E2", hire_date="2026-11-01")],
-        [completion("L1", "E1", "2026-03-01")],
-    )
-    folders.materialize_ok(PASSING_DAY)
-    time.sleep(QUIET_SECONDS)
-    assert (len(webhook.messages), len(smtp.messages)) == (1, 1), "a day at 100% alerted"
-
     daemon.stop()
+    restarted = time.time()
     daemon.start()
-    time.sleep(QUIET_SECONDS)
+    daemon.wait_for_quiet_ticks(since=restarted)
     assert (len(webhook.messages), len(smtp.messages)) == (1, 1), "a restart repeated an alert"

@@ -1,51 +1,113 @@
-"""The evidence CSV writer spells every value as Python's csv module would."""
+"""The one CSV writer (evidence and sample landing zone) writes exactly this format."""
 
 from __future__ import annotations
 
 import csv
 import io
 from datetime import date, datetime
+from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pytest
 
-from orchestration.evidence.files import _csv_value, write_csv_to
+from orchestration.csv_files import write_batches, write_csv, write_csv_to
 
 MIXED = pa.table(
     {
-        "text": ["x", "", None, "a,b", 'q"q', "l\nl"],
-        "number": [1.5, 81.77, None, 2.0, 1e20, 0.1],
-        "flag": [True, False, None, True, True, False],
-        "day": [date(2026, 1, 2)] * 5 + [None],
-        "count": [1, 2, None, 4, 5, 6],
-        "codes": [["a", "b"], [], None, ["c"], ["d"], ["e"]],
-        "at": [datetime(2026, 1, 2, 3, 4, 5)] * 6,
+        "text": ["x", "", None, "a,b", 'q"q', "l\nl", "c\rr"],
+        "number": [1.5, 81.77, None, 2.0, 1e20, 0.1, 100.0],
+        "flag": [True, False, None, True, True, False, True],
+        "day": [date(2026, 1, 2)] * 6 + [None],
+        "count": [1, 2, None, 4, 5, 6, -7],
+        "codes": [["a", "b"], [], None, ["c"], ["d"], ["e"], ["f,g"]],
+        "at": [datetime(2026, 1, 2, 3, 4, 5)] * 6 + [None],
     }
+)
+# Text quoted (quotes doubled), NULL empty, "" quoted; numbers (floats in their shortest
+# round-trip form), booleans and dates bare; lists and timestamps in Python's spelling.
+MIXED_CSV = (
+    "text,number,flag,day,count,codes,at\n"
+    '"x",1.5,true,2026-01-02,1,"a;b","2026-01-02T03:04:05"\n'
+    '"",81.77,false,2026-01-02,2,"","2026-01-02T03:04:05"\n'
+    ',,,2026-01-02,,,"2026-01-02T03:04:05"\n'
+    '"a,b",2,true,2026-01-02,4,"c","2026-01-02T03:04:05"\n'
+    '"q""q",1e+20,true,2026-01-02,5,"d","2026-01-02T03:04:05"\n'
+    '"l\nl",0.1,false,2026-01-02,6,"e","2026-01-02T03:04:05"\n'
+    '"c\rr",100,true,,-7,"f,g",\n'
 )
 
 
-def _with_csv_module(table: pa.Table) -> str:
+def _written(table: pa.Table) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.column_names)
-    for row in table.to_pylist():
-        writer.writerow([_csv_value(value) for value in row.values()])
+    write_csv_to(table, out)
     return out.getvalue()
 
 
+def test_every_type_is_written_in_the_pinned_spelling() -> None:
+    assert _written(MIXED) == MIXED_CSV
+
+
 @pytest.mark.parametrize(
-    "columns",
-    [MIXED.column_names, ["text"], ["count"], ["text", "count"]],
-    ids=["every type", "one text column", "one number column", "two columns"],
+    ("columns", "expected"),
+    [
+        (["text"], 'text\n"x"\n""\n""\n"a,b"\n"q""q"\n"l\nl"\n"c\rr"\n'),
+        (["count"], 'count\n"1"\n"2"\n""\n"4"\n"5"\n"6"\n"-7"\n'),
+        (["day", "count"], "day,count\n2026-01-02,1\n2026-01-02,2\n2026-01-02,\n"),
+    ],
+    ids=["one text column", "one number column", "two columns"],
 )
-def test_rows_match_the_csv_module(columns: list[str]) -> None:
-    table = MIXED.select(columns)
-    written = io.StringIO()
-    write_csv_to(table, written)
-    assert written.getvalue() == _with_csv_module(table)
+def test_narrow_tables(columns: list[str], expected: str) -> None:
+    assert _written(MIXED.select(columns).slice(0, expected.count("\n") - 1)) == expected
 
 
 def test_a_lone_empty_value_is_not_a_blank_line() -> None:
-    written = io.StringIO()
-    write_csv_to(pa.table({"text": ["", None]}), written)
-    assert written.getvalue() == 'text\n""\n""\n'
+    """A blank line is skipped by readers: alone on its row, NULL is written as ""."""
+    assert _written(pa.table({"text": ["", None]})) == 'text\n""\n""\n'
+
+
+def test_empty_string_and_null_differ_when_not_alone() -> None:
+    assert _written(pa.table({"a": ["", None], "b": [1, 2]})) == 'a,b\n"",1\n,2\n'
+
+
+def test_no_rows_is_the_header_alone() -> None:
+    assert _written(MIXED.slice(0, 0)) == "text,number,flag,day,count,codes,at\n"
+
+
+def test_the_csv_module_reads_the_values_back() -> None:
+    rows = list(csv.reader(io.StringIO(MIXED_CSV, newline="")))
+    assert [row[0] for row in rows[1:]] == ["x", "", "", "a,b", 'q"q', "l\nl", "c\rr"]
+
+
+def test_duckdb_reads_it_as_the_loader_does(tmp_path: Path) -> None:
+    path = write_csv(MIXED.select(["text", "count"]), tmp_path / "mixed.csv")
+    rows = duckdb.sql(
+        f"""
+        select text, count from read_csv('{path}', header = true, auto_detect = false,
+            columns = {{'text': 'VARCHAR', 'count': 'VARCHAR'}},
+            delim = ',', quote = '"', escape = '"', strict_mode = true)
+        """
+    ).fetchall()
+    assert [text for text, _ in rows] == ["x", None, None, "a,b", 'q"q', "l\nl", "c\rr"]
+    assert [count for _, count in rows] == ["1", "2", None, "4", "5", "6", "-7"]
+
+
+def test_a_file_is_the_same_bytes_every_time_and_never_half_written(tmp_path: Path) -> None:
+    first = write_csv(MIXED, tmp_path / "a" / "first.csv").read_bytes()
+    assert first == MIXED_CSV.encode("utf-8")
+    assert write_csv(MIXED, tmp_path / "a" / "first.csv").read_bytes() == first
+    assert sorted(path.name for path in (tmp_path / "a").iterdir()) == ["first.csv"]
+
+
+def test_batches_are_written_as_one_file(tmp_path: Path) -> None:
+    table = MIXED.select(["text", "day", "count"])
+    path = tmp_path / "batched.csv"
+    assert write_batches(path, table.schema, table.to_batches(max_chunksize=2)) == 7
+    assert path.read_bytes() == _written(table).encode("utf-8")
+
+
+def test_batches_must_already_be_in_the_pinned_spelling(tmp_path: Path) -> None:
+    table = MIXED.select(["at"])
+    with pytest.raises(TypeError, match="at"):
+        write_batches(tmp_path / "timestamps.csv", table.schema, table.to_batches())
+    assert list(tmp_path.iterdir()) == []

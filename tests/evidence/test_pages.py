@@ -1,16 +1,23 @@
 """The auditor pages in a real headless Chromium: no console error, the coverage figure
-visible, the trend charts drawn, and every link resolving to a file of the folder."""
+visible, the trend charts drawn, and every link resolving to a file of the folder. And,
+rendered from plain data: statuses from the seed, every value escaped."""
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from orchestration.coverage import CoverageSummary
 from orchestration.evidence import layout
+from orchestration.evidence.coverage_history import CoverageTrend, TrendPoint
+from orchestration.evidence.gx_results import GxValidation
+from orchestration.evidence.pages import DayPage, write_index
+from orchestration.statuses import Status, load_statuses
 from tests.evidence.browser import Chromium, chromium_executable
 from tests.evidence.conftest import DAYS, END_DATE
 
@@ -124,3 +131,93 @@ def test_screenshot_of_the_day_page(browser: Chromium, evidence_run) -> None:
     shot = browser.screenshot(evidence_run.root / "day_page.png")
     assert shot.stat().st_size > 20_000
     assert browser.errors.messages == []
+
+
+MARKUP = '<b onclick="x()">R&D</b>'
+
+
+def _day_page(statuses: tuple[Status, ...]) -> DayPage:
+    """A day page from plain data, with markup wherever a value comes from the data."""
+    counts = {status.name: index + 1 for index, status in enumerate(statuses)}
+    points = [TrendPoint(END_DATE, sum(counts.values()), 3, 12.5)]
+    department = {"department": MARKUP, "in_scope_count": 8, "covered_count": 1}
+    return DayPage(
+        as_of_date=END_DATE,
+        summary=CoverageSummary(
+            END_DATE, sum(counts.values()), counts, 5, 12.5, 10.0, 0, 1, 2, False
+        ),
+        statuses=statuses,
+        coverage={"by_department": [{**department, "coverage_pct": 12.5}]},
+        trend=CoverageTrend(points, {MARKUP: points}),
+        sampling={
+            "window_start": "2026-08-30",
+            "window_end": END_DATE.isoformat(),
+            "seed": 1,
+            "size": 2,
+            "populations": {
+                "in_scope": {
+                    "population_count": 8,
+                    "population_file": "samples/in_scope_population.csv",
+                    "sample_count": 2,
+                    "sample_file": "samples/in_scope_sample.csv",
+                    "reproduce": f"compliance sample --date {END_DATE} --seed '{MARKUP}'",
+                }
+            },
+        },
+        gx_validations=[GxValidation(MARKUP, "check", "asset", None, None, None, None, None)],
+        file_rows={},
+        has_gx_data_docs=False,
+        rule_fingerprint="f" * 64,
+        include_emails=False,
+    )
+
+
+def _status_rows(html: str) -> list[list[str]]:
+    table = re.search(r'<table id="status-counts">.*?<tbody>(.*?)</tbody>', html, re.S)
+    assert table is not None
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in table[1].strip().splitlines()]
+
+
+def test_the_status_table_is_the_seed_in_precedence_order() -> None:
+    # A status the code has never heard of: the page shows it like any other.
+    added = Status("on_sabbatical", 7, False, True, "a sabbatical <approved> & logged")
+    statuses = (*load_statuses(), added)
+    rows = _status_rows(_day_page(statuses).render(END_DATE.isoformat()))
+    assert [row[0] for row in rows] == [status.name for status in statuses]
+    assert [row[3] for row in rows] == ["yes" if s.is_covered else "no" for s in statuses]
+    assert rows[-1][4] == "a sabbatical &lt;approved&gt; &amp; logged"
+    assert [row[4] for row in rows[:-1]] == [status.description for status in statuses[:-1]]
+
+
+def test_every_value_from_the_data_is_escaped() -> None:
+    html = _day_page(load_statuses()).render(f"{END_DATE}<i>")
+    assert "<b onclick" not in html and "<i>" not in html
+    assert html.count("&lt;b onclick=&#34;x()&#34;&gt;R&amp;D&lt;/b&gt;") >= 3  # table, GX, chart
+    assert "<script" not in html and 'src="http' not in html and 'href="http' not in html
+
+
+def test_the_index_counts_failing_people_from_the_coverage_row(tmp_path: Path) -> None:
+    for day, failing in ((DAYS[0], 4), (DAYS[1], 9)):
+        folder = layout.day_folder(tmp_path, day)
+        folder.mkdir()
+        (folder / layout.SUMS).write_text("")
+        document = {
+            "as_of_date": day.isoformat(),
+            "control_passed": failing == 0,
+            "coverage_pct": 90.0,
+            "completion_pct": None,
+            "in_scope_count": 40,
+            "failing_count": failing,
+            "hr_rejected_row_count": 0,
+            "by_department": [{"department": MARKUP, "coverage_pct": 90.0}],
+        }
+        (folder / layout.COVERAGE).write_text(json.dumps(document))
+    html = write_index(tmp_path).read_text()
+    days = re.search(r'<table id="days">.*?<tbody>(.*?)</tbody>', html, re.S)
+    assert days is not None
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in days[1].strip().splitlines()]
+    assert [(row[0], row[5]) for row in cells] == [
+        (f'<a href="{DAYS[1]}/index.html">{DAYS[1]}</a>', "9"),
+        (f'<a href="{DAYS[0]}/index.html">{DAYS[0]}</a>', "4"),
+    ]
+    assert "n/a" in cells[0][3] and MARKUP not in html

@@ -11,9 +11,9 @@ import pyarrow as pa
 import pytest
 
 from orchestration.cli import main
-from orchestration.coverage import STATUSES
 from orchestration.evidence import layout
 from orchestration.evidence.sampling import SamplingWindow, draw_sample
+from orchestration.statuses import load_statuses
 from tests.evidence.conftest import END_DATE
 
 
@@ -70,7 +70,7 @@ def test_cli_sample_matches_the_folder_and_is_reproducible(
     other = _cli_sample(capsys, "--seed", "1", "--size", "10")
     assert len(other) == 10 and other != drawn[:10]
     statuses = {row["status"] for row in drawn}
-    assert statuses <= set(STATUSES)
+    assert statuses <= {status.name for status in load_statuses()}
 
 
 def test_new_hires_and_leavers_fall_in_the_window(evidence_run, monkeypatch, capsys) -> None:

@@ -18,11 +18,11 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from orchestration.coverage import STATUSES
 from orchestration.ingestion.contract import HR_EMPLOYEES, LMS_COMPLETIONS
 from orchestration.ingestion.publish_postgres import publish_day
 from orchestration.sample_data import generate_landing_zone
 from orchestration.settings import DBT_PROJECT_DIR, DBT_TARGET_VAR
+from orchestration.statuses import load_statuses
 from orchestration.transformation.project import dbt_executable
 from tests.conftest import PipelineFolders
 from tests.in_process import materialize_day, step_failure_messages
@@ -177,7 +177,7 @@ def test_compared_day_exercises_every_status_and_the_rejects(engines) -> None:
             f"where as_of_date = date '{DAY}'"
         )
     }
-    assert statuses == set(STATUSES)
+    assert statuses == {status.name for status in load_statuses()}
     ((hr_rejected, lms_rejected),) = folders.query(
         "select hr_rejected_row_count, lms_rejected_row_count from main.compliance_coverage "
         f"where as_of_date = date '{DAY}'"

@@ -1,4 +1,4 @@
-"""compliance-rules.md written again, plainly in Python, to check the pipeline against.
+"""docs/rules.md written again, plainly in Python, to check the pipeline against.
 
 It shares no code with the pipeline on purpose: the two must agree on their own.
 """

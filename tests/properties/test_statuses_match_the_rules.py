@@ -1,5 +1,5 @@
 """Property: for random populations and LMS histories, the pipeline's statuses equal an
-independent implementation of compliance-rules.md (tests/properties/rules_oracle.py)."""
+independent implementation of docs/rules.md (tests/properties/rules_oracle.py)."""
 
 from __future__ import annotations
 

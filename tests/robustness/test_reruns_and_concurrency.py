@@ -1,17 +1,24 @@
-"""Killed runs, reruns and concurrent runs on one warehouse, with the real command."""
+"""Killed runs, reruns and concurrent runs on one warehouse, with the real command; and
+the first processes of a brand-new Dagster home, started at the same instant."""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
+import sys
 import time
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from orchestration.cli import materialize_command
 from tests.conftest import PROJECT_ROOT, PipelineFolders
 from tests.landing_builder import completion, person, write_day
+
+# Each round fails about one time in two when the home's storage is not made beforehand.
+NEW_HOME_ROUNDS = 10
 
 DAY = date(2026, 11, 27)
 PREVIOUS_DAY = date(2026, 11, 26)
@@ -64,11 +71,33 @@ def test_run_killed_during_dbt_then_rerun_completes(pipeline_folders: PipelineFo
     ) == [(True,)]
 
 
+def _start_together(
+    barrier: Path, arguments: list[str], environment: dict[str, str], log: Path
+) -> subprocess.Popen[bytes]:
+    """A process that starts `arguments` (see tests/robustness/together.py) with the others."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.robustness.together", str(barrier), "2", *arguments],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+@pytest.mark.slow
 def test_runs_launched_together_are_serialised(pipeline_folders: PipelineFolders) -> None:
+    """Two runs started at the same instant on a new home: both succeed, one after the other."""
     folders = pipeline_folders
     _write_days(folders.landing)
+    environment = folders.environment()
+    barrier = folders.root / "barrier"
     logs = {day: folders.root / f"{day}.log" for day in (PREVIOUS_DAY, DAY)}
-    processes = {day: _start(folders, day, log) for day, log in logs.items()}
+    processes = {
+        # The data contract's command, with its arguments, from the same entry point.
+        day: _start_together(barrier, ["dagster", *materialize_command(day)[1:]], environment, log)
+        for day, log in logs.items()
+    }
     for day, process in processes.items():
         assert process.wait(timeout=900) == 0, logs[day].read_text(errors="replace")[-5000:]
     for log in logs.values():
@@ -78,3 +107,17 @@ def test_runs_launched_together_are_serialised(pipeline_folders: PipelineFolders
         "select as_of_date, count(*) from main.compliance_coverage group by all order by 1"
     )
     assert history == [(PREVIOUS_DAY, 1), (DAY, 1)]
+
+
+def test_first_processes_on_a_new_dagster_home_start_together(tmp_path: Path) -> None:
+    """Round after round on new homes, two processes at one instant prepare the home as
+    `compliance` does and open its instance as a run does: neither may crash creating
+    the storage (`table runs already exists`)."""
+    homes = [str(tmp_path / f"home-{number}") for number in range(NEW_HOME_ROUNDS)]
+    logs = [tmp_path / f"process-{number}.log" for number in range(2)]
+    processes = [
+        _start_together(tmp_path / "barrier", ["new-homes", *homes], dict(os.environ), log)
+        for log in logs
+    ]
+    codes = [process.wait(timeout=600) for process in processes]
+    assert codes == [0, 0], "\n".join(log.read_text(errors="replace")[-4000:] for log in logs)

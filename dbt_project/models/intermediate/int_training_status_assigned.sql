@@ -72,12 +72,14 @@ select
     assigned.*,
     -- How long a failing person has been failing: past due_on, or past the grace period.
     case
-        when assigned.status = 'overdue' then -assigned.days_until_due
-        when assigned.status = 'never_completed'
+        when training_statuses.is_failing and assigned.last_completed_on is not null
+            then -assigned.days_until_due
+        when training_statuses.is_failing
             then {{ dbt.datediff('assigned.grace_ends_on', 'assigned.as_of_date', 'day') }}
     end as days_overdue,
     assigned.is_current and assigned.days_until_due <= {{ var('due_soon_days') }} as is_due_soon,
-    not training_statuses.is_failing as is_compliant
+    training_statuses.is_failing,
+    training_statuses.is_covered as is_compliant
 from assigned
 left join training_statuses
     on assigned.status = training_statuses.status

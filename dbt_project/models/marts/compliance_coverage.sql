@@ -20,10 +20,13 @@ unmatched_lms_records as (
 status_counts as (
     select
         count(*) as in_scope_count,
-        {% for status in ['compliant', 'exempt', 'on_leave', 'in_grace_period', 'overdue', 'never_completed'] -%}
-        count(case when status = '{{ status }}' then 1 end) as {{ status }}_count,
+        {#- One <status>_count per row of the training_statuses seed. -#}
+        {% for row in training_statuses() -%}
+        count(case when status = '{{ row["status"] }}' then 1 end) as {{ row["status"] }}_count,
         {% endfor -%}
-        count(case when not is_compliant then 1 end) as failing_count,
+        count(case when is_current then 1 end) as completed_count,
+        count(case when is_compliant then 1 end) as covered_count,
+        count(case when is_failing then 1 end) as failing_count,
         count(case when is_due_soon then 1 end) as due_soon_count
     from compliance
 ),
@@ -50,14 +53,13 @@ measured as (
         case
             when status_counts.in_scope_count > 0
                 then {{ rounded_percentage(
-                    'status_counts.in_scope_count - status_counts.failing_count',
-                    'status_counts.in_scope_count'
+                    'status_counts.covered_count', 'status_counts.in_scope_count'
                 ) }}
         end as coverage_pct,
         case
             when status_counts.in_scope_count > 0
                 then {{ rounded_percentage(
-                    'status_counts.compliant_count', 'status_counts.in_scope_count'
+                    'status_counts.completed_count', 'status_counts.in_scope_count'
                 ) }}
         end as completion_pct
     from as_of

@@ -27,5 +27,6 @@ select
     is_current,
     is_due_soon,
     status,
+    is_failing,
     is_compliant
 from statuses

@@ -1,0 +1,19 @@
+"""Asset keys of the dbt models that other steps read, looked up by dagster-dbt itself.
+
+The translator decides every dbt asset key; asking dagster-dbt for a model's key
+keeps the checks, the evidence and the sensors in step with it.
+"""
+
+from dagster_dbt import get_asset_key_for_model
+
+from orchestration.transformation.assets import compliance_dbt_models
+
+FACT_KEY = get_asset_key_for_model([compliance_dbt_models], "fct_training_compliance")
+COVERAGE_KEY = get_asset_key_for_model([compliance_dbt_models], "compliance_coverage")
+UNMATCHED_KEY = get_asset_key_for_model([compliance_dbt_models], "fct_unmatched_lms_records")
+SCOPE_DECISIONS_KEY = get_asset_key_for_model(
+    [compliance_dbt_models], "fct_population_scope_decisions"
+)
+EXCEPTIONS_IN_FORCE_KEY = get_asset_key_for_model(
+    [compliance_dbt_models], "fct_exceptions_in_force"
+)
