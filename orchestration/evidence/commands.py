@@ -9,9 +9,9 @@ from typing import TextIO
 
 from orchestration.csv_files import write_csv, write_csv_to
 from orchestration.evidence.coverage_history import MissingDayError
-from orchestration.evidence.manifest import sealed_folders, verify_folder
 from orchestration.evidence.pack import write_evidence_pack
 from orchestration.evidence.sampling import SamplingWindow, draw_sample, read_population
+from orchestration.evidence.seal import sealed_folders, verify_folder
 from orchestration.settings import warehouse_path
 from orchestration.warehouse import WarehouseResource
 

@@ -23,13 +23,13 @@ from orchestration.csv_files import write_csv
 from orchestration.evidence import layout
 from orchestration.evidence.coverage_history import coverage_document, read_summary, read_trend
 from orchestration.evidence.dbt_docs import generate_dbt_docs
-from orchestration.evidence.exports import write_table_exports
 from orchestration.evidence.files import write_json
 from orchestration.evidence.gx_results import copy_gx_results, revalidate_missing
-from orchestration.evidence.manifest import sha256_of, write_sums
 from orchestration.evidence.pages import DayPage, write_index
 from orchestration.evidence.run_metadata import build_run_metadata
 from orchestration.evidence.sampling import SamplingWindow, write_samples
+from orchestration.evidence.seal import sha256_of, write_sums
+from orchestration.evidence.table_exports import write_table_exports
 from orchestration.settings import (
     evidence_dir,
     evidence_includes_emails,

@@ -10,8 +10,8 @@ import numpy as np
 import pyarrow as pa
 
 from .conventions import to_day
+from .daily_exports import HrExport, LmsExport, exceptions_source
 from .exceptions import generate_exceptions
-from .exports import HrExport, LmsExport, exceptions_source
 from .planted import PLANTED_IDS, planted_exceptions, planted_people_table, planted_records
 from .population import generate_population
 from .summary import DayFiles, GenerationSummary

@@ -18,8 +18,8 @@ import pytest
 from dagster import DagsterEventType
 
 from orchestration.evidence import layout
-from orchestration.evidence.exports import TABLE_EXPORTS, read_export
-from orchestration.evidence.manifest import sha256_of
+from orchestration.evidence.seal import sha256_of
+from orchestration.evidence.table_exports import TABLE_EXPORTS, read_export
 from orchestration.rule_settings import load_rule_settings
 from orchestration.statuses import load_statuses
 from orchestration.validation.checks import GX_CHECK_SPECS

@@ -10,7 +10,7 @@ import pytest
 
 from orchestration.cli import main
 from orchestration.evidence import layout
-from orchestration.evidence.manifest import verify_folder, write_sums
+from orchestration.evidence.seal import verify_folder, write_sums
 from tests.evidence.conftest import END_DATE
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from orchestration.cli import materialize_command
 from tests.conftest import PROJECT_ROOT, PipelineFolders
+from tests.in_process import materialize_day
 from tests.landing_builder import completion, person, write_day
 
 # Each round fails about one time in two when the home's storage is not made beforehand.
@@ -46,10 +47,14 @@ def _start(folders: PipelineFolders, day: date, log: Path) -> subprocess.Popen[b
     )
 
 
-def test_run_killed_during_dbt_then_rerun_completes(pipeline_folders: PipelineFolders) -> None:
+@pytest.mark.slow
+def test_run_killed_during_dbt_then_rerun_completes(
+    pipeline_folders: PipelineFolders, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folders = pipeline_folders
     _write_days(folders.landing)
-    folders.materialize_ok(DAY)
+    # The clean day the killed run overwrites; in process, as the kill is what is tested.
+    assert materialize_day(monkeypatch, folders.root, DAY, with_evidence=True).success
     clean = folders.query(FACT_SQL, [DAY])
 
     log = folders.root / "killed.log"
