@@ -1,4 +1,4 @@
-"""Shared fixtures: a prepared dbt manifest and real runs of the pipeline in temp folders."""
+"""Shared set-up: a freshly parsed dbt manifest and real runs of the pipeline in temp folders."""
 
 from __future__ import annotations
 
@@ -21,9 +21,35 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BIN_DIR = Path(sys.executable).parent
 
 
-@pytest.fixture(scope="session", autouse=True)
-def prepared_manifest() -> None:
+# Tests that share one of these (expensive, session-scoped) stay in one process under
+# pytest-xdist; any other test stays with its module, as module-scoped fixtures need.
+SHARED_SESSION_FIXTURES = ("evidence_run",)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Parses the dbt project as it is now, once: in the process that runs the tests or,
+    under pytest-xdist, in the controller before any worker starts (two parses writing the
+    same target/ at once would clash)."""
+    if hasattr(config, "workerinput") or config.option.collectonly or config.option.help:
+        return
     prepare_manifest(force=True)
+
+
+def _xdist_group(item: pytest.Item) -> str:
+    shared = [name for name in SHARED_SESSION_FIXTURES if name in item.fixturenames]
+    return shared[0] if shared else item.nodeid.split("::")[0]
+
+
+# Before pytest-xdist's own hook, which reads the groups.
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.pluginmanager.hasplugin("xdist") or not config.getoption("numprocesses"):
+        return
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))
+    # Groups with slow scenarios first, so no long one is left to run alone at the end.
+    slow_groups = {_xdist_group(item) for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: _xdist_group(item) not in slow_groups)
 
 
 class FolderLayout:

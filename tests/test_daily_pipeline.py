@@ -49,6 +49,7 @@ def two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("as_of_date", [FIRST_DAY, END_DATE])
 def test_planted_people_get_their_expected_status(two_days, as_of_date: date) -> None:
     folders: PipelineFolders = two_days["folders"]
@@ -70,6 +71,7 @@ def test_planted_people_get_their_expected_status(two_days, as_of_date: date) ->
     assert not mismatches
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("as_of_date", [FIRST_DAY, END_DATE])
 def test_coverage_row_agrees_with_the_fact_table(two_days, as_of_date: date) -> None:
     folders: PipelineFolders = two_days["folders"]
@@ -97,6 +99,7 @@ def test_coverage_row_agrees_with_the_fact_table(two_days, as_of_date: date) -> 
     assert coverage[9] is False
 
 
+@pytest.mark.slow
 def test_every_active_person_has_a_scope_decision(two_days) -> None:
     folders: PipelineFolders = two_days["folders"]
     (row,) = folders.query(
@@ -118,6 +121,7 @@ def test_every_active_person_has_a_scope_decision(two_days) -> None:
     assert decisions == hr_rows
 
 
+@pytest.mark.slow
 def test_unmatched_learners_are_reported(two_days) -> None:
     folders: PipelineFolders = two_days["folders"]
     (count,) = folders.query(
@@ -130,10 +134,12 @@ def test_unmatched_learners_are_reported(two_days) -> None:
     ) == [(count,)]
 
 
+@pytest.mark.slow
 def test_a_later_day_leaves_an_earlier_day_unchanged(two_days) -> None:
     assert two_days["after_next_day"] == two_days["first_run"]
 
 
+@pytest.mark.slow
 def test_rerunning_a_day_gives_identical_rows(two_days) -> None:
     assert two_days["rerun"] == two_days["first_run"]
     folders: PipelineFolders = two_days["folders"]

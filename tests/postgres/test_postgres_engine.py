@@ -141,6 +141,7 @@ def engines(
     }
 
 
+@pytest.mark.slow
 def test_publisher_copies_every_landing_table(engines) -> None:
     folders: PipelineFolders = engines["folders"]
     server: PostgresServer = engines["server"]
@@ -152,6 +153,7 @@ def test_publisher_copies_every_landing_table(engines) -> None:
         assert rows == duckdb_count == postgres_count > 0, table
 
 
+@pytest.mark.slow
 def test_dbt_build_passes_on_postgres_with_unit_tests(engines) -> None:
     results = engines["first_build"]
     assert all(result["status"] in ("success", "pass") for result in results)
@@ -159,6 +161,7 @@ def test_dbt_build_passes_on_postgres_with_unit_tests(engines) -> None:
     assert len(unit_tests) >= MINIMUM_UNIT_TESTS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", COMPARED)
 def test_postgres_gives_the_same_rows_as_duckdb(engines, model: str) -> None:
     folders: PipelineFolders = engines["folders"]
@@ -168,6 +171,7 @@ def test_postgres_gives_the_same_rows_as_duckdb(engines, model: str) -> None:
     assert postgres_rows == duckdb_rows
 
 
+@pytest.mark.slow
 def test_compared_day_exercises_every_status_and_the_rejects(engines) -> None:
     folders: PipelineFolders = engines["folders"]
     statuses = {

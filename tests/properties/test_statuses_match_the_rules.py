@@ -141,6 +141,7 @@ def _write(
     )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=4,
     deadline=None,

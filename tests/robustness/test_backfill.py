@@ -30,6 +30,7 @@ FACT_SQL = (
 )
 
 
+@pytest.mark.slow
 def test_backfill_then_rerun_of_a_middle_day(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
