@@ -86,4 +86,11 @@ def header_frame(
         raise LookupError(f"no load of the {contract.source} export for {as_of_date} was recorded")
     file_present, file_columns = row
     columns = [name.strip().lower() for name in file_columns] if file_present else []
+    if columns:
+        # A column the contract says many sources lack is no drift when absent.
+        columns += [
+            column.name
+            for column in contract.columns
+            if column.may_be_absent and column.name not in columns
+        ]
     return pd.DataFrame(columns=columns or list(contract.column_names))
