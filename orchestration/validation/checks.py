@@ -213,7 +213,7 @@ GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
         checkpoint="fct_training_compliance__integrity",
         load_frame=frames.fact_frame,
         description="Key columns set, one row per person per day, known statuses, and "
-        "due_on = last_completed_on + validity_days recomputed outside dbt.",
+        "due_on covering at least what the latest completion covers, recomputed outside dbt.",
     ),
     GxCheckSpec(
         check_name=check_names.COVERAGE_VERDICT,
