@@ -26,7 +26,12 @@ from orchestration.ingestion.contract import CONTRACTS, HR_EMPLOYEES, ExportCont
 from orchestration.partitions import daily_as_of_dates
 from orchestration.settings import docs_dir
 from orchestration.statuses import Status, read_statuses
-from orchestration.transformation.model_keys import COVERAGE_KEY, FACT_KEY, UNMATCHED_KEY
+from orchestration.transformation.model_keys import (
+    COVERAGE_KEY,
+    FACT_KEY,
+    UNMATCHED_KEY,
+    UNRESOLVED_SCOPE_KEY,
+)
 from orchestration.validation import check_names, frames
 from orchestration.validation.gx_runner import ValidationOutcome, run_checkpoint
 from orchestration.warehouse import WarehouseResource
@@ -102,6 +107,24 @@ def coverage_metadata(
         ),
     }
     return metadata
+
+
+def unresolved_scope_metadata(
+    connection: duckdb.DuckDBPyConnection, as_of_date: date, frame: pd.DataFrame
+) -> dict[str, Any]:
+    """Everyone whose scope is undecided, with the rule they resemble: the list to classify."""
+    people = [
+        {
+            "employee_id": row.employee_id,
+            "scope_status": row.scope_status,
+            "resembles": None
+            if pd.isna(row.resembled_rule_id)
+            else f"{row.resembled_field} like {row.resembled_pattern!r} "
+            f"(rule {row.resembled_rule_id})",
+        }
+        for row in frame.itertuples()
+    ]
+    return {"unresolved_count": len(people), "unresolved_people": MetadataValue.json(people)}
 
 
 def _failed_expectations_markdown(outcome: ValidationOutcome) -> str:
@@ -222,6 +245,16 @@ GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
         load_frame=frames.coverage_frame,
         description="coverage_pct = 100 with somebody in scope, no rejected HR row, and "
         "status counts that add up.",
+    ),
+    GxCheckSpec(
+        check_name=check_names.SCOPE_RESOLVED,
+        asset_key=UNRESOLVED_SCOPE_KEY,
+        checkpoint="fct_scope_unresolved__none",
+        load_frame=frames.unresolved_scope_frame,
+        extra_metadata=unresolved_scope_metadata,
+        description="ERROR: nobody's scope is undecided. An unclassified person or a possible "
+        "scope miss (a job family or title that looks like an included one) fails the control "
+        "until a policy rule or an override classifies them.",
     ),
     GxCheckSpec(
         check_name=check_names.NO_UNMATCHED_LEARNERS,

@@ -83,6 +83,21 @@ def unmatched_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> 
     ).df()
 
 
+def unresolved_scope_frame(
+    connection: duckdb.DuckDBPyConnection, as_of_date: date
+) -> pd.DataFrame:
+    """The people of the day whose scope the policy does not decide (ids, no names)."""
+    return connection.execute(
+        """
+        select employee_id, scope_status, resembled_rule_id, resembled_field, resembled_pattern
+        from main.fct_scope_unresolved
+        where as_of_date = ?
+        order by employee_id
+        """,
+        [as_of_date],
+    ).df()
+
+
 def rejects_frame(
     connection: duckdb.DuckDBPyConnection, contract: ExportContract, as_of_date: date
 ) -> pd.DataFrame:
