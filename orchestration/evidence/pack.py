@@ -27,6 +27,7 @@ from orchestration.evidence.files import write_csv, write_json
 from orchestration.evidence.gx_results import copy_gx_results, revalidate_missing
 from orchestration.evidence.manifest import sha256_of, write_sums
 from orchestration.evidence.pages import DayPage, write_index
+from orchestration.evidence.policy_record import read_policy_record, write_policy_file
 from orchestration.evidence.run_metadata import build_run_metadata
 from orchestration.evidence.sampling import SamplingWindow, write_samples
 from orchestration.settings import (
@@ -96,6 +97,8 @@ def _write_warehouse_files(
             size=sample_size(),
             window=SamplingWindow.ending(day),
         )
+        policy = read_policy_record(connection, day)
+        write_policy_file(policy, staging / layout.POLICY)
     with build.timed("gx"):
         rerun = revalidate_missing(connection, day) if revalidate_missing_gx else []
         if rerun:
@@ -109,6 +112,7 @@ def _write_warehouse_files(
         include_emails=build.include_emails,
         gx_validations=gx_validations,
         rerun_checkpoints=rerun,
+        policy=policy,
     )
     build.page = {
         "summary": summary,
