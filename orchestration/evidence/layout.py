@@ -27,6 +27,8 @@ GX_VALIDATIONS_DIR = "gx/validations"
 GX_DATA_DOCS = "gx/data_docs/index.html"
 DBT_DOCS = "dbt_docs/index.html"
 RUN_METADATA = "run_metadata.json"
+# The policy file the day's run applied, byte for byte (its SHA-256 is in run_metadata.json).
+POLICY = "policy.yml"
 
 # Files whose bytes depend on when (not only for which day) they were produced.
 # Every other file is a function of the warehouse history up to the as-of date,

@@ -26,6 +26,7 @@ from orchestration.evidence.dbt_docs import generate_dbt_docs
 from orchestration.evidence.files import write_json
 from orchestration.evidence.gx_results import copy_gx_results, revalidate_missing
 from orchestration.evidence.pages import DayPage, write_index
+from orchestration.evidence.policy_record import read_policy_record, write_policy_file
 from orchestration.evidence.run_metadata import build_run_metadata
 from orchestration.evidence.sampling import SamplingWindow, write_samples
 from orchestration.evidence.seal import sha256_of, write_sums
@@ -98,6 +99,8 @@ def _write_warehouse_files(
             size=sample_size(),
             window=SamplingWindow.ending(day),
         )
+        policy = read_policy_record(connection, day)
+        write_policy_file(policy, staging / layout.POLICY)
     with build.timed("gx"):
         rerun = revalidate_missing(connection, day) if revalidate_missing_gx else []
         if rerun:
@@ -111,6 +114,7 @@ def _write_warehouse_files(
         include_emails=build.include_emails,
         gx_validations=gx_validations,
         rerun_checkpoints=rerun,
+        policy=policy,
     )
     build.page = {
         "summary": summary,

@@ -35,6 +35,8 @@ FILE_DESCRIPTIONS: dict[str, str] = {
     layout.COVERAGE: "the day's coverage row and its department split",
     layout.COVERAGE_TREND: "coverage per day up to this one, overall and by department",
     layout.SAMPLING: "sampling window, seed, size and populations",
+    layout.POLICY: "the policy file the run applied, byte for byte (its SHA-256 is in "
+    "run_metadata.json)",
     layout.RUN_METADATA: "run id, time, input files with SHA-256, rules, code and package "
     "versions (run-stamped)",
 }

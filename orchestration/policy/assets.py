@@ -1,7 +1,5 @@
 """The policy file as Dagster assets: validated, then published as the day's policy tables."""
 
-from __future__ import annotations
-
 from datetime import date
 
 from dagster import (
