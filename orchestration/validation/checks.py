@@ -52,6 +52,12 @@ class GxCheckSpec:
     extra_metadata: ExtraMetadata | None = None
     # Assets the check must wait for within a run (it reads them).
     reads: tuple[AssetKey, ...] = ()
+    # The suite takes its status lists from the status seed (built by dbt, so only
+    # checks on dbt's tables can ask for it: the landing checks may run before dbt).
+    uses_statuses: bool = False
+
+    def parameters(self, connection: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+        return suite_parameters(read_statuses(connection)) if self.uses_statuses else {}
 
 
 def gx_output_dir(as_of_date: date) -> Path:
@@ -162,7 +168,7 @@ def build_gx_check(spec: GxCheckSpec) -> AssetChecksDefinition:
             extra = (
                 spec.extra_metadata(connection, as_of_date, frame) if spec.extra_metadata else {}
             )
-            parameters = suite_parameters(read_statuses(connection))
+            parameters = spec.parameters(connection)
         output_dir = gx_output_dir(as_of_date)
         outcome = run_checkpoint(spec.checkpoint, frame, output_dir, parameters)
         metadata: dict[str, Any] = {
@@ -227,6 +233,7 @@ GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
         load_frame=frames.fact_frame,
         extra_metadata=coverage_metadata,
         reads=(COVERAGE_KEY,),
+        uses_statuses=True,
         description="TRN.2.01 coverage gate: at least one in-scope person and nobody with a "
         "failing status. Metadata lists the most overdue people with their managers.",
     ),
@@ -235,6 +242,7 @@ GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
         asset_key=FACT_KEY,
         checkpoint="fct_training_compliance__integrity",
         load_frame=frames.fact_frame,
+        uses_statuses=True,
         description="Key columns set, one row per person per day, known statuses, and "
         "due_on covering at least what the latest completion covers, recomputed outside dbt.",
     ),
