@@ -170,6 +170,7 @@ def test_the_day_page_shows_the_new_status(made_up_status_warehouse: Path, tmp_p
             ),
             gx_validations=[],
             file_rows={},
+            unresolved_scope=[],
             has_gx_data_docs=False,
             rule_fingerprint="scratch",
             include_emails=False,

@@ -18,6 +18,7 @@ IN_SCOPE = "population/in_scope"  # .csv and .parquet
 SCOPE_DECISIONS = "population/scope_decisions"  # .csv and .parquet
 EXCEPTIONS_IN_FORCE = "exceptions_in_force.csv"
 UNMATCHED_LMS_RECORDS = "unmatched_lms_records.csv"
+SCOPE_UNRESOLVED = "scope_unresolved.csv"
 REJECTS = "rejects.csv"
 COVERAGE = "coverage.json"
 COVERAGE_TREND = "coverage_trend.csv"

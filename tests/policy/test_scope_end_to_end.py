@@ -24,10 +24,15 @@ def _query(root: Path, sql: str) -> list[tuple]:
         return c.execute(sql, [AS_OF]).fetchall()
 
 
-def _run(monkeypatch: pytest.MonkeyPatch, root: Path, policy: Path | None = None) -> dict:
+def _run(
+    monkeypatch: pytest.MonkeyPatch,
+    root: Path,
+    policy: Path | None = None,
+    with_evidence: bool = False,
+) -> dict:
     if policy is not None:
         monkeypatch.setenv(POLICY_FILE_VAR, str(policy))
-    result = materialize_day(monkeypatch, root, AS_OF)
+    result = materialize_day(monkeypatch, root, AS_OF, with_evidence=with_evidence)
     assert result.success, step_failure_messages(result)
     return check_evaluations(result)
 
@@ -51,7 +56,7 @@ def test_no_look_alike_roster_leaves_scope_while_the_day_passes(
         for employee_id, family in families.items()
     ]
     write_day(tmp_path / "landing", AS_OF, people, [completion("R1", "E_TRAINED", "2026-06-01")])
-    checks = _run(monkeypatch, tmp_path)
+    checks = _run(monkeypatch, tmp_path, with_evidence=True)
 
     decisions = dict(
         _query(
@@ -76,6 +81,16 @@ def test_no_look_alike_roster_leaves_scope_while_the_day_passes(
     scope_check = checks[("fct_scope_unresolved", check_names.SCOPE_RESOLVED)]
     assert not scope_check.passed
     assert scope_check.metadata["unresolved_count"].value == 3
+
+    # The day page names them, and the evidence lists them.
+    folder = tmp_path / "evidence" / AS_OF.isoformat()
+    page = (folder / "index.html").read_text("utf-8")
+    table = page[page.index('id="scope-unresolved-people"') :]
+    table = table[: table.index("</table>")]
+    assert all(employee_id in table for employee_id in ("E_CYRILLIC", "E_SENIOR", "E_LEVEL"))
+    assert "E_TRAINED" not in table
+    lines = (folder / "scope_unresolved.csv").read_text("utf-8").splitlines()
+    assert len(lines) == 1 + 3
 
 
 def test_an_override_resolves_a_possible_scope_miss(
