@@ -70,34 +70,45 @@ include_patterns as (
         and patterns.field in ('job_family', 'job_title')
 ),
 
+-- Each candidate's job family and job title, compared one by one, so a resemblance names
+-- the person's field that resembles (a title can resemble a job_family pattern).
+candidate_fields as (
+    select
+        employee_id,
+        'job_family' as field,
+        job_family_key as field_key,
+        job_family_skeleton as field_skeleton
+    from lookalike_candidates
+    union all
+    select
+        employee_id,
+        'job_title' as field,
+        job_title_key as field_key,
+        job_title_skeleton as field_skeleton
+    from lookalike_candidates
+),
+
 lookalike_hits as (
     select
-        lookalike_candidates.employee_id,
+        candidate_fields.employee_id,
         include_patterns.rule_id,
-        include_patterns.field,
+        candidate_fields.field,
         include_patterns.pattern,
         row_number() over (
-            partition by lookalike_candidates.employee_id
-            order by include_patterns.rule_order, include_patterns.field, include_patterns.pattern
+            partition by candidate_fields.employee_id
+            order by include_patterns.rule_order, candidate_fields.field,
+                include_patterns.field, include_patterns.pattern
         ) as resemblance_rank
-    from lookalike_candidates
+    from candidate_fields
     inner join include_patterns
-        on lookalike_candidates.job_family_skeleton
-            like include_patterns.skeleton_like_pattern escape '\'
-        or lookalike_candidates.job_title_skeleton
+        on candidate_fields.field_skeleton
             like include_patterns.skeleton_like_pattern escape '\'
         or (
             not include_patterns.has_wildcards
-            and (
-                position(
-                    include_patterns.pattern_words
-                    in ' ' || {{ word_text('lookalike_candidates.job_family_key') }} || ' '
-                ) > 0
-                or position(
-                    include_patterns.pattern_words
-                    in ' ' || {{ word_text('lookalike_candidates.job_title_key') }} || ' '
-                ) > 0
-            )
+            and position(
+                include_patterns.pattern_words
+                in ' ' || {{ word_text('candidate_fields.field_key') }} || ' '
+            ) > 0
         )
 ),
 
