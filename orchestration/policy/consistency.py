@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from orchestration.policy.errors import Problem
 from orchestration.policy.normalisation import normalise
-from orchestration.policy.schema import RESERVED_RULE_ID, PolicyDocument
+from orchestration.policy.schema import RESERVED_RULE_IDS, PolicyDocument
 
 _Item = TypeVar("_Item")
 
@@ -39,10 +39,10 @@ def _scope_problems(document: PolicyDocument) -> Iterator[Problem]:
             )
         seen_types.add(employment_type)
     for index, rule in enumerate(scope.rules):
-        if normalise(rule.id) == RESERVED_RULE_ID:
+        if normalise(rule.id) in RESERVED_RULE_IDS:
             yield Problem(
                 f"scope.rules[{index}].id",
-                f'"{rule.id}" is reserved: it marks the people an override decided',
+                f'"{rule.id}" is reserved: {RESERVED_RULE_IDS[normalise(rule.id)]}',
             )
     yield from _duplicates(scope.rules, lambda rule: rule.id, "scope.rules", "id", "rule id")
     yield from _duplicates(

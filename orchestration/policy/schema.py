@@ -17,7 +17,11 @@ from orchestration.policy.normalisation import normalise
 
 EMPLOYMENT_TYPES = ("employee", "contractor", "intern")
 MATCH_FIELDS = ("job_family", "job_title", "job_code", "department")
-RESERVED_RULE_ID = "override"  # scope_rule_id of people an override decided
+# scope_rule_id values the models give people no rule decided: a rule may not take them.
+RESERVED_RULE_IDS = {
+    "override": "it marks the people an override decided",
+    "otherwise": "it marks the people no rule matched (scope.otherwise)",
+}
 
 
 def _not_blank(value: str) -> str:
