@@ -1,10 +1,11 @@
 """Runs the floor of the benchmark: plain_rules.sql on one day's CSV exports.
 
-    python -m benchmarks.plain_sql --landing DIR --date D --database FILE \
-        --validity-days 365 --grace-days 30 --due-soon-days 30
+    python -m benchmarks.plain_sql --landing DIR --date D --database FILE --policy FILE
 
 Deliberately imports nothing of the pipeline (no Dagster, dbt or GX): it is the
-cost of the rules alone. Prints the day's coverage as one JSON line.
+cost of the rules alone. It reads the policy's job-family include rules, employment
+types, courses and rolling-cycle numbers (the shape of the shipped policy; other rule
+kinds are the pipeline's, not the floor's). Prints the day's coverage as one JSON line.
 """
 
 from __future__ import annotations
@@ -16,28 +17,45 @@ from pathlib import Path
 from string import Template
 
 import duckdb
+import yaml
 
 SQL_FILE = Path(__file__).with_name("plain_rules.sql")
-SEEDS_DIR = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
 
 
 def _literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def rules_script(landing: Path, as_of: date, validity: int, grace: int, due_soon: int) -> str:
+def _csv(path: Path, header: str, rows: list[str]) -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def rules_script(landing: Path, as_of: date, policy_file: Path, work: Path) -> str:
+    policy = yaml.safe_load(policy_file.read_text("utf-8"))
+    training = policy["training"]
+    families = [
+        family
+        for rule in policy["scope"]["rules"]
+        if rule["decision"] == "include"
+        for family in rule["match"].get("job_family", [])
+    ]
+    courses = [course["course_id"] for course in training["qualifying_courses"]]
+    types = policy["scope"]["employment_types"]
     day = as_of.isoformat()
     return Template(SQL_FILE.read_text()).substitute(
         hr_csv=_literal(landing / "hr" / f"employees_{day}.csv"),
         lms_csv=_literal(landing / "lms" / f"completions_{day}.csv"),
         exceptions_csv=_literal(landing / "exceptions.csv"),
-        courses_csv=_literal(SEEDS_DIR / "qualifying_courses.csv"),
-        families_csv=_literal(SEEDS_DIR / "in_scope_job_families.csv"),
-        employment_types_csv=_literal(SEEDS_DIR / "employment_type_scope.csv"),
+        courses_csv=_literal(_csv(work / "courses.csv", "course_id", courses)),
+        families_csv=_literal(_csv(work / "families.csv", "job_family", families)),
+        employment_types_csv=_literal(
+            _csv(work / "types.csv", "employment_type,is_in_scope", [f"{t},true" for t in types])
+        ),
         as_of=f"date {_literal(day)}",
-        validity_days=int(validity),
-        grace_days=int(grace),
-        due_soon_days=int(due_soon),
+        validity_days=int(training["cycle"]["validity_days"]),
+        grace_days=int(training["grace_days"]),
+        due_soon_days=int(training["due_soon_days"]),
     )
 
 
@@ -46,13 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--landing", type=Path, required=True)
     parser.add_argument("--date", type=date.fromisoformat, required=True)
     parser.add_argument("--database", type=Path, required=True, help="DuckDB file written")
-    parser.add_argument("--validity-days", type=int, required=True)
-    parser.add_argument("--grace-days", type=int, required=True)
-    parser.add_argument("--due-soon-days", type=int, required=True)
+    parser.add_argument("--policy", type=Path, required=True, help="policy file (YAML)")
     args = parser.parse_args(argv)
-    script = rules_script(
-        args.landing, args.date, args.validity_days, args.grace_days, args.due_soon_days
-    )
+    script = rules_script(args.landing, args.date, args.policy, args.database.parent)
     with duckdb.connect(str(args.database)) as connection:
         connection.execute(script)
         cursor = connection.execute("select * from coverage")

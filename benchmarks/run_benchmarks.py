@@ -48,13 +48,13 @@ from benchmarks.run_profile import (
 )
 from orchestration.cli import materialize_command
 from orchestration.dagster_home import INSTANCE_TEMPLATE
-from orchestration.rule_settings import load_rule_settings
 from orchestration.settings import (
     DBT_PROJECT_DIR,
     DOCS_DIR_VAR,
     LANDING_DIR_VAR,
     PROJECT_ROOT,
     WAREHOUSE_VAR,
+    policy_file,
 )
 from orchestration.statuses import load_statuses
 from orchestration.transformation.project import dbt_executable
@@ -192,7 +192,6 @@ def run_dbt_alone(root: Path) -> tuple[Measurement, Run]:
 
 
 def run_plain_sql(root: Path) -> tuple[Run, dict[str, object]]:
-    rules = load_rule_settings().variables
     command = [
         sys.executable,
         "-m",
@@ -203,12 +202,8 @@ def run_plain_sql(root: Path) -> tuple[Run, dict[str, object]]:
         AS_OF.isoformat(),
         "--database",
         str(root / "plain.duckdb"),
-        "--validity-days",
-        str(rules["validity_days"]),
-        "--grace-days",
-        str(rules["grace_days"]),
-        "--due-soon-days",
-        str(rules["due_soon_days"]),
+        "--policy",
+        str(policy_file()),
     ]
     result, run = _measured(
         command, env=_environment(), cwd=PROJECT_ROOT, log=root / "logs" / "plain.log"

@@ -33,6 +33,7 @@ from orchestration.settings import (
     WAREHOUSE_VAR,
     evidence_dir,
     landing_dir,
+    policy_file,
     sample_seed,
     sample_size,
     warehouse_path,
@@ -267,6 +268,48 @@ def publish_postgres(as_of_date: date, warehouse: Path | None) -> int:
 
     for table, rows in publish_day(as_of_date, warehouse).items():
         print(f"{table}: {rows} rows")
+    return 0
+
+
+@compliance.group(help="Work with the control's policy file.")
+def policy() -> None:
+    pass
+
+
+@policy.command(
+    "check",
+    help="Validate a policy file (default: COMPLIANCE_POLICY_FILE) and show what it would "
+    "change on the latest day of the warehouse: people entering or leaving scope, scope "
+    "decisions and statuses that change. Writes nothing.",
+)
+@click.argument(
+    "file", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+def policy_check(file: Path | None) -> int:
+    from orchestration.policy.errors import PolicyError
+    from orchestration.policy.loading import load_policy
+    from orchestration.policy.review import ReviewError, review_policy
+
+    path = (file or policy_file()).resolve()
+    try:
+        candidate = load_policy(path)
+    except PolicyError as error:
+        click.echo(str(error), err=True)
+        return 1
+    click.echo(f"Policy {path} is valid (sha256 {candidate.sha256}).")
+    warehouse = warehouse_path()
+    if not warehouse.exists():
+        click.echo(f"No warehouse at {warehouse}: nothing to compare with.")
+        return 0
+    try:
+        review = review_policy(candidate, warehouse)
+    except ReviewError as error:
+        click.echo(f"Error: {error}", err=True)
+        return 1
+    if review is None:
+        click.echo(f"The warehouse {warehouse} holds no day yet: nothing to compare with.")
+        return 0
+    click.echo(review.render())
     return 0
 
 

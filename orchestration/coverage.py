@@ -22,6 +22,9 @@ class CoverageSummary:
     hr_rejected_row_count: int
     lms_rejected_row_count: int
     unmatched_lms_record_count: int
+    # §2.2: people whose scope the policy leaves undecided; any fails the control.
+    unclassified_count: int
+    possible_scope_miss_count: int
     control_passed: bool
 
     def render(self) -> str:
@@ -38,6 +41,8 @@ class CoverageSummary:
             f"  HR rows rejected   {self.hr_rejected_row_count}",
             f"  LMS rows rejected  {self.lms_rejected_row_count}",
             f"  unmatched LMS      {self.unmatched_lms_record_count}",
+            f"  unclassified       {self.unclassified_count}",
+            f"  scope look-alikes  {self.possible_scope_miss_count}",
         ]
         return "\n".join(lines)
 
@@ -51,7 +56,7 @@ def read_coverage(
         f"""
         select {columns}in_scope_count, failing_count, coverage_pct, completion_pct,
                hr_rejected_row_count, lms_rejected_row_count, unmatched_lms_record_count,
-               control_passed
+               unclassified_count, possible_scope_miss_count, control_passed
         from main.compliance_coverage
         where as_of_date = ?
         """,
@@ -68,6 +73,8 @@ def read_coverage(
         hr_rejected_row_count,
         lms_rejected_row_count,
         unmatched_lms_record_count,
+        unclassified_count,
+        possible_scope_miss_count,
         control_passed,
     ) = row[len(statuses) :]
     return CoverageSummary(
@@ -80,5 +87,7 @@ def read_coverage(
         hr_rejected_row_count=hr_rejected_row_count,
         lms_rejected_row_count=lms_rejected_row_count,
         unmatched_lms_record_count=unmatched_lms_record_count,
+        unclassified_count=unclassified_count,
+        possible_scope_miss_count=possible_scope_miss_count,
         control_passed=control_passed,
     )

@@ -1,4 +1,8 @@
-"""The rule configuration in force: dbt vars and seeds, as versioned in dbt_project/."""
+"""The dbt-side settings in force: the project's vars and seeds, as versioned in dbt_project/.
+
+The control's rules themselves are in the policy file (orchestration/policy); what is
+left here is how the models run (the sampling lookback) and the status seed.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import yaml
 
 from orchestration.settings import DBT_PROJECT_DIR
 
-RULE_VARS = ("validity_days", "grace_days", "due_soon_days", "sampling_lookback_days")
+RULE_VARS = ("sampling_lookback_days",)
 
 
 @dataclass(frozen=True)
@@ -20,15 +24,11 @@ class RuleSettings:
     seed_files: dict[str, str]
 
     @property
-    def validity_days(self) -> int:
-        return int(self.variables["validity_days"])
-
-    @property
     def sampling_lookback_days(self) -> int:
         return int(self.variables["sampling_lookback_days"])
 
     def fingerprint(self) -> str:
-        """SHA-256 over the rule vars and every seed file, to prove which rules ran."""
+        """SHA-256 over the vars and every seed file, to prove which model settings ran."""
         digest = hashlib.sha256()
         for name in RULE_VARS:
             digest.update(f"{name}={self.variables[name]}\n".encode())

@@ -13,6 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 DATA_DIR = PROJECT_ROOT / "data"
+POLICY_DIR = PROJECT_ROOT / "policy"
 
 LANDING_DIR_VAR = "COMPLIANCE_LANDING_DIR"
 WAREHOUSE_VAR = "COMPLIANCE_WAREHOUSE"
@@ -27,6 +28,7 @@ SAMPLE_SIZE_VAR = "COMPLIANCE_SAMPLE_SIZE"
 FRESHNESS_DEADLINE_VAR = "COMPLIANCE_FRESHNESS_DEADLINE"
 DBT_TARGET_VAR = "COMPLIANCE_DBT_TARGET"
 DUCKDB_MEMORY_LIMIT_VAR = "COMPLIANCE_DUCKDB_MEMORY_LIMIT"
+POLICY_FILE_VAR = "COMPLIANCE_POLICY_FILE"
 # Set by the pipeline for dbt (never a user setting): the as-of date being built.
 AS_OF_DATE_VAR = "COMPLIANCE_AS_OF_DATE"
 # The PostgreSQL warehouse (dbt target `postgres`); profiles.yml reads the same variables.
@@ -56,6 +58,8 @@ DEFAULTS: dict[str, str] = {
     # Per DuckDB process (the run's and dbt's, which never write at once). Past it
     # DuckDB spills to `<warehouse>.tmp/` instead of growing with the LMS export.
     DUCKDB_MEMORY_LIMIT_VAR: "2GB",
+    # The control's reviewed policy (scope rules, courses, cycle): docs/policy.md.
+    POLICY_FILE_VAR: str(POLICY_DIR / "trn-2-01.yml"),
     PG_HOST_VAR: "localhost",
     PG_PORT_VAR: "5432",
     PG_USER_VAR: "compliance",
@@ -78,6 +82,10 @@ def landing_dir() -> Path:
 
 def warehouse_path() -> Path:
     return Path(setting(WAREHOUSE_VAR)).expanduser().resolve()
+
+
+def policy_file() -> Path:
+    return Path(setting(POLICY_FILE_VAR)).expanduser().resolve()
 
 
 def docs_dir() -> Path:

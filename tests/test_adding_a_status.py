@@ -23,7 +23,9 @@ from orchestration.evidence.pages import DayPage
 from orchestration.evidence.sampling import SamplingWindow, write_samples
 from orchestration.ingestion.contract import CONTRACTS
 from orchestration.ingestion.loader import load_export
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.policy.loading import load_policy
+from orchestration.policy.tables import publish_policy
+from orchestration.settings import DBT_PROJECT_DIR, policy_file
 from orchestration.statuses import STATUS_SEED, read_statuses
 from orchestration.transformation.project import dbt_executable
 from orchestration.validation import frames
@@ -101,6 +103,7 @@ def made_up_status_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with duckdb.connect(str(warehouse)) as connection:
         for contract in CONTRACTS:
             load_export(connection, contract, landing, AS_OF)
+        publish_policy(connection, load_policy(policy_file()), AS_OF)
     _build(_scratch_project(root), warehouse, root / "logs")
     return warehouse
 
@@ -170,6 +173,7 @@ def test_the_day_page_shows_the_new_status(made_up_status_warehouse: Path, tmp_p
             ),
             gx_validations=[],
             file_rows={},
+            unresolved_scope=[],
             has_gx_data_docs=False,
             rule_fingerprint="scratch",
             include_emails=False,

@@ -24,6 +24,7 @@ COMMANDS = (
     "sample",
     "generate-sample",
     "publish-postgres",
+    "policy",
 )
 DAY = date(2026, 11, 27)
 
@@ -116,7 +117,8 @@ def _warehouse(path: Path) -> None:
             select date '{DAY}' as as_of_date, {counts}, 21 as in_scope_count,
                    11 as failing_count, 47.62 as coverage_pct, 4.76 as completion_pct,
                    0 as hr_rejected_row_count, 2 as lms_rejected_row_count,
-                   3 as unmatched_lms_record_count, false as control_passed
+                   3 as unmatched_lms_record_count, 0 as unclassified_count,
+                   1 as possible_scope_miss_count, false as control_passed
             """
         )
 

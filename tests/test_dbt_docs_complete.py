@@ -11,7 +11,7 @@ import json
 import os
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,9 @@ from orchestration.ingestion.landing_tables import (
     ensure_landing_schema,
     landing_tables,
 )
-from orchestration.settings import DBT_PROJECT_DIR, DBT_TARGET_VAR, WAREHOUSE_VAR
+from orchestration.policy.loading import load_policy
+from orchestration.policy.tables import POLICY_SCHEMA, publish_policy
+from orchestration.settings import DBT_PROJECT_DIR, DBT_TARGET_VAR, WAREHOUSE_VAR, policy_file
 from orchestration.statuses import read_statuses
 from orchestration.transformation.project import dbt_executable, dbt_project, prepare_manifest
 
@@ -128,12 +130,14 @@ def documented(manifest: dict[str, Any]) -> list[Documented]:
 
 @pytest.fixture(scope="module")
 def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
-    """Seeds and models built into an empty warehouse, without running any test."""
+    """Seeds and models built into a warehouse with empty landing tables and the shipped
+    policy published for the day, without running any test."""
     root = tmp_path_factory.mktemp("docs_warehouse")
     warehouse = root / "compliance.duckdb"
     target = root / "target"
     with duckdb.connect(str(warehouse)) as connection:
         ensure_landing_schema(connection)
+        publish_policy(connection, load_policy(policy_file()), date.fromisoformat(AS_OF_DATE))
     result = _dbt(
         [
             "build",
@@ -165,7 +169,7 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> BuiltWarehouse:
 
 def test_every_model_and_source_table_is_described(documented: list[Documented]) -> None:
     layers = {entry.relation[0] for entry in documented}
-    assert {"staging", "intermediate", LANDING_SCHEMA} <= layers, layers
+    assert {"staging", "intermediate", LANDING_SCHEMA, POLICY_SCHEMA} <= layers, layers
     undescribed = [entry.label for entry in documented if not entry.description.strip()]
     assert not undescribed, f"models or sources without a description: {undescribed}"
 

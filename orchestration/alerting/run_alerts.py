@@ -111,6 +111,24 @@ def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) ->
     else:
         headline = f"TRN.2.01 {as_of_date}: checks FAILED, figures not trustworthy"
 
+    scope = next(
+        (failure for failure in failures if failure.check_name == check_names.SCOPE_RESOLVED), None
+    )
+    if scope is not None:
+        people = scope.metadata.get("unresolved_people") or []
+        if isinstance(people, str):
+            people = json.loads(people)
+        shown = ", ".join(person["employee_id"] for person in people[:PEOPLE_IN_MESSAGE])
+        more = (
+            f" and {len(people) - PEOPLE_IN_MESSAGE} more"
+            if len(people) > PEOPLE_IN_MESSAGE
+            else ""
+        )
+        lines.append(
+            f"{len(people)} people whose scope the policy does not decide (unclassified or "
+            f"possible scope misses), so the control fails: {shown}{more}. Classify them with "
+            "a policy rule or an override."
+        )
     if run_failed and gate is not None:
         lines.append(f"The run also failed: {first_step_error(instance, run_id)}")
     if failures:

@@ -14,6 +14,7 @@ from orchestration.evidence.pack import write_evidence_pack
 from orchestration.ingestion.assets import AUDIT_KEY, REJECTS_KEY, export_asset_key
 from orchestration.ingestion.contract import CONTRACTS
 from orchestration.partitions import daily_as_of_dates
+from orchestration.policy.assets import POLICY_DOCUMENTS_KEY
 from orchestration.transformation.model_keys import (
     COVERAGE_KEY,
     EXCEPTIONS_IN_FORCE_KEY,
@@ -33,6 +34,8 @@ EVIDENCE_DEPS = (
     *(export_asset_key(contract.landing_table) for contract in CONTRACTS),
     REJECTS_KEY,
     AUDIT_KEY,
+    # run_metadata.json and policy.yml come from the day's policy_documents row.
+    POLICY_DOCUMENTS_KEY,
 )
 
 # Among steps ready at the same time the in-process executor runs the highest

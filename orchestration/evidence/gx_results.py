@@ -20,8 +20,7 @@ from typing import Any
 import duckdb
 
 from orchestration.evidence import layout
-from orchestration.statuses import read_statuses
-from orchestration.validation.checks import GX_CHECK_SPECS, gx_output_dir, suite_parameters
+from orchestration.validation.checks import GX_CHECK_SPECS, gx_output_dir
 from orchestration.validation.gx_runner import build_data_docs, run_checkpoint
 
 
@@ -49,12 +48,11 @@ def _latest_result(output_dir: Path, checkpoint: str) -> Path | None:
 def revalidate_missing(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> list[str]:
     """Runs the checkpoints that left no result for the day (e.g. the docs folder was lost)."""
     output_dir = gx_output_dir(as_of_date)
-    parameters = suite_parameters(read_statuses(connection))
     rerun = []
     for spec in GX_CHECK_SPECS:
         if _latest_result(output_dir, spec.checkpoint) is None:
             frame = spec.load_frame(connection, as_of_date)
-            run_checkpoint(spec.checkpoint, frame, output_dir, parameters)
+            run_checkpoint(spec.checkpoint, frame, output_dir, spec.parameters(connection))
             rerun.append(spec.checkpoint)
     return rerun
 

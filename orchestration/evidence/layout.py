@@ -18,6 +18,7 @@ IN_SCOPE = "population/in_scope"  # .csv and .parquet
 SCOPE_DECISIONS = "population/scope_decisions"  # .csv and .parquet
 EXCEPTIONS_IN_FORCE = "exceptions_in_force.csv"
 UNMATCHED_LMS_RECORDS = "unmatched_lms_records.csv"
+SCOPE_UNRESOLVED = "scope_unresolved.csv"
 REJECTS = "rejects.csv"
 COVERAGE = "coverage.json"
 COVERAGE_TREND = "coverage_trend.csv"
@@ -27,6 +28,8 @@ GX_VALIDATIONS_DIR = "gx/validations"
 GX_DATA_DOCS = "gx/data_docs/index.html"
 DBT_DOCS = "dbt_docs/index.html"
 RUN_METADATA = "run_metadata.json"
+# The policy file the day's run applied, byte for byte (its SHA-256 is in run_metadata.json).
+POLICY = "policy.yml"
 
 # Files whose bytes depend on when (not only for which day) they were produced.
 # Every other file is a function of the warehouse history up to the as-of date,

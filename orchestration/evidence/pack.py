@@ -26,6 +26,7 @@ from orchestration.evidence.dbt_docs import generate_dbt_docs
 from orchestration.evidence.files import write_json
 from orchestration.evidence.gx_results import copy_gx_results, revalidate_missing
 from orchestration.evidence.pages import DayPage, write_index
+from orchestration.evidence.policy_record import read_policy_record, write_policy_file
 from orchestration.evidence.run_metadata import build_run_metadata
 from orchestration.evidence.sampling import SamplingWindow, write_samples
 from orchestration.evidence.seal import sha256_of, write_sums
@@ -98,6 +99,8 @@ def _write_warehouse_files(
             size=sample_size(),
             window=SamplingWindow.ending(day),
         )
+        policy = read_policy_record(connection, day)
+        write_policy_file(policy, staging / layout.POLICY)
     with build.timed("gx"):
         rerun = revalidate_missing(connection, day) if revalidate_missing_gx else []
         if rerun:
@@ -111,6 +114,7 @@ def _write_warehouse_files(
         include_emails=build.include_emails,
         gx_validations=gx_validations,
         rerun_checkpoints=rerun,
+        policy=policy,
     )
     build.page = {
         "summary": summary,
@@ -120,7 +124,23 @@ def _write_warehouse_files(
         "sampling": sampling,
         "gx_validations": gx_validations,
         "file_rows": file_rows,
+        "unresolved_scope": read_unresolved_scope(connection, day),
     }
+
+
+def read_unresolved_scope(connection: duckdb.DuckDBPyConnection, day: date) -> list[dict[str, Any]]:
+    cursor = connection.execute(
+        """
+        select employee_id, scope_status, job_family, job_title, resembled_rule_id,
+               resembled_pattern
+        from main.fct_scope_unresolved
+        where as_of_date = ?
+        order by employee_id
+        """,
+        [day],
+    )
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _seal(build: _Build) -> Path:

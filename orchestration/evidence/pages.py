@@ -31,10 +31,14 @@ FILE_DESCRIPTIONS: dict[str, str] = {
     "and the rule that decided (also as .parquet)",
     layout.EXCEPTIONS_IN_FORCE: "exceptions in force, with reason and approver",
     layout.UNMATCHED_LMS_RECORDS: "LMS records that match no HR person, with the reason",
+    layout.SCOPE_UNRESOLVED: "people whose scope the policy does not decide (unclassified or "
+    "possible scope misses), with the rule they resemble; any fails the control",
     layout.REJECTS: "export rows that broke the data contract: line, column, rule, reason",
     layout.COVERAGE: "the day's coverage row and its department split",
     layout.COVERAGE_TREND: "coverage per day up to this one, overall and by department",
     layout.SAMPLING: "sampling window, seed, size and populations",
+    layout.POLICY: "the policy file the run applied, byte for byte (its SHA-256 is in "
+    "run_metadata.json)",
     layout.RUN_METADATA: "run id, time, input files with SHA-256, rules, code and package "
     "versions (run-stamped)",
 }
@@ -96,6 +100,8 @@ class DayPage:
     sampling: dict[str, Any]
     gx_validations: list[GxValidation]
     file_rows: dict[str, int]
+    # fct_scope_unresolved of the day: each person fails the control until classified.
+    unresolved_scope: list[dict[str, Any]]
     has_gx_data_docs: bool
     rule_fingerprint: str
     include_emails: bool
@@ -111,6 +117,7 @@ class DayPage:
     def _data_quality(self) -> list[tuple[str, int]]:
         return [
             ("HR rows rejected (any fails the control)", self.summary.hr_rejected_row_count),
+            ("people whose scope is undecided (any fails the control)", len(self.unresolved_scope)),
             ("LMS rows rejected", self.summary.lms_rejected_row_count),
             ("LMS records matching nobody", self.summary.unmatched_lms_record_count),
             ("exceptions in force", self.file_rows.get(layout.EXCEPTIONS_IN_FORCE, 0)),
@@ -134,6 +141,8 @@ class DayPage:
             summary=self.summary,
             status_rows=self._status_rows(),
             data_quality=self._data_quality(),
+            unresolved_scope=self.unresolved_scope,
+            unresolved_scope_file=layout.SCOPE_UNRESOLVED,
             trend_file=layout.COVERAGE_TREND,
             charts=self._charts(),
             coverage=self.coverage,

@@ -12,6 +12,7 @@ import duckdb
 
 from orchestration.evidence import layout
 from orchestration.evidence.gx_results import GxValidation
+from orchestration.evidence.policy_record import PolicyRecord
 from orchestration.ingestion.file_facts import inspect_file
 from orchestration.ingestion.landing_tables import AUDIT_TABLE
 from orchestration.rule_settings import load_rule_settings
@@ -112,6 +113,7 @@ def build_run_metadata(
     include_emails: bool,
     gx_validations: list[GxValidation],
     rerun_checkpoints: list[str],
+    policy: PolicyRecord | None,
 ) -> dict[str, Any]:
     return {
         "as_of_date": as_of_date,
@@ -119,6 +121,8 @@ def build_run_metadata(
         "produced_by": produced_by,
         "generated_at_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "input_files": input_files(connection, as_of_date),
+        # null for a day whose run published no policy (before the policy file existed).
+        "policy": policy.as_dict() if policy is not None else None,
         "rule_configuration": rule_configuration(),
         "code_version": code_version(),
         "package_versions": package_versions(),

@@ -45,6 +45,11 @@ TABLE_EXPORTS: tuple[TableExport, ...] = (
         per_person=True,
     ),
     TableExport(
+        (layout.SCOPE_UNRESOLVED,),
+        "select * from main.fct_scope_unresolved where as_of_date = ? order by employee_id",
+        per_person=True,
+    ),
+    TableExport(
         (layout.EXCEPTIONS_IN_FORCE,),
         "select * from main.fct_exceptions_in_force where as_of_date = ? "
         "order by employee_id, exception_line",

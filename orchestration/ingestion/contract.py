@@ -26,6 +26,26 @@ class Column:
     kind: Kind
     required: bool
     allowed: tuple[str, ...] = ()
+    # An optional column many sources lack: its absence is recorded in the load
+    # audit but is not schema drift for the header check.
+    may_be_absent: bool = False
+
+
+class Derivation(Enum):
+    # normalise() of a CSV column (orchestration/policy/normalisation.py).
+    KEY = "key"
+    # skeleton() of a KEY column: look-alike characters mapped to one form.
+    SKELETON = "skeleton"
+
+
+@dataclass(frozen=True)
+class DerivedColumn:
+    """A landing column computed at load time, never read from the file."""
+
+    name: str
+    derivation: Derivation
+    # KEY: the contract column it normalises; SKELETON: the KEY column it maps.
+    source: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +71,7 @@ class ExportContract:
     columns: tuple[Column, ...]
     unique_keys: tuple[UniqueKey, ...] = ()
     row_rules: tuple[RowRule, ...] = ()
+    derived: tuple[DerivedColumn, ...] = ()
     optional_file: bool = False
     file_pattern: str = ""
     fixed_file: str = ""
@@ -59,6 +80,10 @@ class ExportContract:
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
+
+    @property
+    def derived_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.derived)
 
     @property
     def required_columns(self) -> tuple[str, ...]:
@@ -97,6 +122,18 @@ HR_EMPLOYEES = ExportContract(
         ),
         Column("hire_date", Kind.DATE, required=True),
         Column("termination_date", Kind.DATE, required=False),
+        # Last, so a warehouse created before it gains it at the same position.
+        Column("job_code", Kind.TEXT, required=False, may_be_absent=True),
+    ),
+    # The values scope rules match, normalised once here for every model.
+    derived=(
+        DerivedColumn("job_family_key", Derivation.KEY, "job_family"),
+        DerivedColumn("job_title_key", Derivation.KEY, "job_title"),
+        DerivedColumn("job_code_key", Derivation.KEY, "job_code"),
+        DerivedColumn("department_key", Derivation.KEY, "department"),
+        DerivedColumn("work_email_key", Derivation.KEY, "work_email"),
+        DerivedColumn("job_family_skeleton", Derivation.SKELETON, "job_family_key"),
+        DerivedColumn("job_title_skeleton", Derivation.SKELETON, "job_title_key"),
     ),
     unique_keys=(
         UniqueKey("employee_id", "employee_id"),
@@ -127,6 +164,7 @@ LMS_COMPLETIONS = ExportContract(
         Column("score", Kind.SCORE, required=False),
     ),
     unique_keys=(UniqueKey("record_id", "record_id"),),
+    derived=(DerivedColumn("user_email_key", Derivation.KEY, "user_email"),),
     row_rules=(
         RowRule(
             column="completed_at",

@@ -28,16 +28,30 @@ def landing_table(contract: ExportContract) -> str:
     return f"{LANDING_SCHEMA}.{contract.landing_table}"
 
 
-def _export_table_ddl(contract: ExportContract) -> str:
-    columns = ",\n    ".join(
-        f"{column.name} {_SQL_TYPES[column.kind]}" for column in contract.columns
-    )
-    return f"""
+def _export_columns(contract: ExportContract) -> list[tuple[str, str]]:
+    """(name, SQL type) of the file's columns, then the derived ones (all text)."""
+    return [
+        *((column.name, _SQL_TYPES[column.kind]) for column in contract.columns),
+        *((name, "varchar") for name in contract.derived_names),
+    ]
+
+
+def _export_table_ddl(contract: ExportContract) -> tuple[str, ...]:
+    columns = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in _export_columns(contract))
+    create = f"""
 create table if not exists {landing_table(contract)} (
     as_of_date date not null,
     source_line bigint not null,
     {columns}
 )"""
+    # A warehouse created before a column existed gains it (both engines spell this alike).
+    return (
+        create,
+        *(
+            f"alter table {landing_table(contract)} add column if not exists {name} {sql_type}"
+            for name, sql_type in _export_columns(contract)
+        ),
+    )
 
 
 _REJECTS_DDL = f"""
@@ -79,7 +93,7 @@ def landing_ddl() -> tuple[str, ...]:
     """Statements creating the landing schema and its tables when missing."""
     return (
         f"create schema if not exists {LANDING_SCHEMA}",
-        *(_export_table_ddl(contract) for contract in CONTRACTS),
+        *(statement for contract in CONTRACTS for statement in _export_table_ddl(contract)),
         _REJECTS_DDL,
         _AUDIT_DDL,
     )

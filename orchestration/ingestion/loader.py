@@ -10,6 +10,11 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingestion.contract import ExportContract
+from orchestration.ingestion.derived_columns import (
+    derived_columns_sql,
+    key_columns_sql,
+    register_functions,
+)
 from orchestration.ingestion.errors import ExportError, MissingExportError
 from orchestration.ingestion.file_facts import FileFacts, inspect_file
 from orchestration.ingestion.header import HeaderCheck, check_header
@@ -186,12 +191,17 @@ def _replace_day(
         )
         if report.file_present:
             columns = ", ".join(contract.column_names)
+            targets = ", ".join((*contract.column_names, *contract.derived_names))
             connection.execute(
                 f"""
-                insert into {landing_table(contract)} (as_of_date, source_line, {columns})
-                select cast($day as date), source_line, {columns}
-                from typed
-                anti join rejects using (record_number)
+                insert into {landing_table(contract)} (as_of_date, source_line, {targets})
+                select cast($day as date), source_line,
+                       {", ".join((*contract.column_names, *derived_columns_sql(contract)))}
+                from (
+                    select source_line, {", ".join((columns, *key_columns_sql(contract)))}
+                    from typed
+                    anti join rejects using (record_number)
+                ) as keyed
                 """,
                 {"day": day["day"]},
             )
@@ -251,6 +261,7 @@ def load_export(
 ) -> LoadReport:
     """Loads `contract`'s export for `as_of_date`; raises ExportError if it cannot be read."""
     ensure_landing_schema(connection)
+    register_functions(connection)
     path = contract.path_for(landing_dir, as_of_date)
     if not path.is_file():
         if not contract.optional_file:

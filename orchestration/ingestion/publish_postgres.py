@@ -1,10 +1,12 @@
-"""Publishes one day's validated landing slices from the DuckDB warehouse to PostgreSQL.
+"""Publishes one day's validated landing and policy slices from DuckDB to PostgreSQL.
 
 Ingestion checks the exports against the data contract and loads them into DuckDB
-(loader.py). dbt on the `postgres` target reads PostgreSQL's `landing` schema, so
-this module copies the as-of date's rows of every landing table there, with the
-same DDL (landing_tables.py) and PostgreSQL's COPY, replacing only that day's rows:
-dbt on either engine then reads exactly the same validated inputs.
+(loader.py), and the policy asset writes the day's policy tables there. dbt on the
+`postgres` target reads PostgreSQL's `landing` and `policy` schemas, so this module
+copies the as-of date's rows of every landing and policy table there, with the same
+DDL (landing_tables.py, orchestration/policy/tables.py) and PostgreSQL's COPY,
+replacing only that day's rows: dbt on either engine then reads exactly the same
+validated inputs.
 
     compliance publish-postgres 2026-11-27 [--warehouse FILE]
 
@@ -23,6 +25,7 @@ import duckdb
 import psycopg2
 
 from orchestration.ingestion.landing_tables import landing_ddl, landing_tables
+from orchestration.policy.tables import policy_ddl, policy_tables
 from orchestration.settings import postgres_connection, warehouse_path
 from orchestration.warehouse import open_reader
 
@@ -57,7 +60,8 @@ def publish_day(
     warehouse: Path | None = None,
     connection: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
-    """Replaces `as_of_date`'s rows of every landing table in PostgreSQL; rows copied per table.
+    """Replaces `as_of_date`'s rows of every landing and policy table in PostgreSQL; rows
+    copied per table.
 
     All tables change in one transaction, so dbt never reads a half-published day.
     """
@@ -69,9 +73,9 @@ def publish_day(
     ):
         copied: dict[str, int] = {}
         with target, target.cursor() as cursor:
-            for statement in landing_ddl():
+            for statement in (*landing_ddl(), *policy_ddl()):
                 cursor.execute(statement)
-            for table in landing_tables():
+            for table in (*landing_tables(), *policy_tables()):
                 columns, expressions = _select_list(source, table)
                 # CSV keeps NULL (unquoted empty) apart from '' (quoted), as COPY reads it.
                 slice_file = Path(scratch) / f"{table}.csv"

@@ -17,3 +17,4 @@ SCOPE_DECISIONS_KEY = get_asset_key_for_model(
 EXCEPTIONS_IN_FORCE_KEY = get_asset_key_for_model(
     [compliance_dbt_models], "fct_exceptions_in_force"
 )
+UNRESOLVED_SCOPE_KEY = get_asset_key_for_model([compliance_dbt_models], "fct_scope_unresolved")

@@ -26,7 +26,12 @@ from orchestration.ingestion.contract import CONTRACTS, HR_EMPLOYEES, ExportCont
 from orchestration.partitions import daily_as_of_dates
 from orchestration.settings import docs_dir
 from orchestration.statuses import Status, read_statuses
-from orchestration.transformation.model_keys import COVERAGE_KEY, FACT_KEY, UNMATCHED_KEY
+from orchestration.transformation.model_keys import (
+    COVERAGE_KEY,
+    FACT_KEY,
+    UNMATCHED_KEY,
+    UNRESOLVED_SCOPE_KEY,
+)
 from orchestration.validation import check_names, frames
 from orchestration.validation.gx_runner import ValidationOutcome, run_checkpoint
 from orchestration.warehouse import WarehouseResource
@@ -47,6 +52,12 @@ class GxCheckSpec:
     extra_metadata: ExtraMetadata | None = None
     # Assets the check must wait for within a run (it reads them).
     reads: tuple[AssetKey, ...] = ()
+    # The suite takes its status lists from the status seed (built by dbt, so only
+    # checks on dbt's tables can ask for it: the landing checks may run before dbt).
+    uses_statuses: bool = False
+
+    def parameters(self, connection: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+        return suite_parameters(read_statuses(connection)) if self.uses_statuses else {}
 
 
 def gx_output_dir(as_of_date: date) -> Path:
@@ -104,6 +115,24 @@ def coverage_metadata(
     return metadata
 
 
+def unresolved_scope_metadata(
+    connection: duckdb.DuckDBPyConnection, as_of_date: date, frame: pd.DataFrame
+) -> dict[str, Any]:
+    """Everyone whose scope is undecided, with the rule they resemble: the list to classify."""
+    people = [
+        {
+            "employee_id": row.employee_id,
+            "scope_status": row.scope_status,
+            "resembles": None
+            if pd.isna(row.resembled_rule_id)
+            else f"{row.resembled_field} like {row.resembled_pattern!r} "
+            f"(rule {row.resembled_rule_id})",
+        }
+        for row in frame.itertuples()
+    ]
+    return {"unresolved_count": len(people), "unresolved_people": MetadataValue.json(people)}
+
+
 def _failed_expectations_markdown(outcome: ValidationOutcome) -> str:
     rows = [
         f"| {failure.severity} | {failure.expectation_type} | {failure.column or ''} "
@@ -139,7 +168,7 @@ def build_gx_check(spec: GxCheckSpec) -> AssetChecksDefinition:
             extra = (
                 spec.extra_metadata(connection, as_of_date, frame) if spec.extra_metadata else {}
             )
-            parameters = suite_parameters(read_statuses(connection))
+            parameters = spec.parameters(connection)
         output_dir = gx_output_dir(as_of_date)
         outcome = run_checkpoint(spec.checkpoint, frame, output_dir, parameters)
         metadata: dict[str, Any] = {
@@ -204,6 +233,7 @@ GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
         load_frame=frames.fact_frame,
         extra_metadata=coverage_metadata,
         reads=(COVERAGE_KEY,),
+        uses_statuses=True,
         description="TRN.2.01 coverage gate: at least one in-scope person and nobody with a "
         "failing status. Metadata lists the most overdue people with their managers.",
     ),
@@ -212,8 +242,9 @@ GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
         asset_key=FACT_KEY,
         checkpoint="fct_training_compliance__integrity",
         load_frame=frames.fact_frame,
+        uses_statuses=True,
         description="Key columns set, one row per person per day, known statuses, and "
-        "due_on = last_completed_on + validity_days recomputed outside dbt.",
+        "due_on covering at least what the latest completion covers, recomputed outside dbt.",
     ),
     GxCheckSpec(
         check_name=check_names.COVERAGE_VERDICT,
@@ -222,6 +253,16 @@ GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
         load_frame=frames.coverage_frame,
         description="coverage_pct = 100 with somebody in scope, no rejected HR row, and "
         "status counts that add up.",
+    ),
+    GxCheckSpec(
+        check_name=check_names.SCOPE_RESOLVED,
+        asset_key=UNRESOLVED_SCOPE_KEY,
+        checkpoint="fct_scope_unresolved__none",
+        load_frame=frames.unresolved_scope_frame,
+        extra_metadata=unresolved_scope_metadata,
+        description="ERROR: nobody's scope is undecided. An unclassified person or a possible "
+        "scope miss (a job family or title that looks like an included one) fails the control "
+        "until a policy rule or an override classifies them.",
     ),
     GxCheckSpec(
         check_name=check_names.NO_UNMATCHED_LEARNERS,

@@ -9,20 +9,47 @@ import pandas as pd
 
 from orchestration.ingestion.contract import ExportContract
 from orchestration.ingestion.landing_tables import AUDIT_TABLE, REJECTS_TABLE
-from orchestration.rule_settings import load_rule_settings
 from orchestration.statuses import read_statuses
 
 
 def fact_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.DataFrame:
-    """The day's fact rows, with due_on recomputed here from the versioned validity_days."""
-    validity_days = load_rule_settings().validity_days
+    """The day's fact rows, with the date their latest completion covers them until
+    recomputed here, outside dbt, from the day's policy (cycle and course validity)."""
     return connection.execute(
         """
-        select *, last_completed_on + cast(? as integer) as due_on_recomputed
-        from main.fct_training_compliance
-        where as_of_date = ?
+        with policy as (
+            select * from policy.policy_documents where as_of_date = $as_of_date
+        ),
+
+        courses as (
+            select * from policy.qualifying_courses where as_of_date = $as_of_date
+        ),
+
+        fact as (
+            select * from main.fct_training_compliance where as_of_date = $as_of_date
+        )
+
+        select
+            fact.*,
+            case
+                when policy.cycle_mode = 'annual' then make_date(
+                    year(fact.last_completed_on) + 2
+                        - case when strftime(fact.last_completed_on, '%m-%d')
+                            < lpad(policy.cycle_starts_month::varchar, 2, '0') || '-'
+                              || lpad(policy.cycle_starts_day::varchar, 2, '0')
+                            then 1 else 0 end,
+                    policy.cycle_starts_month,
+                    policy.cycle_starts_day
+                ) - 1
+                else fact.last_completed_on
+                    + coalesce(courses.validity_days, policy.cycle_validity_days)
+            end as covered_by_latest_completion
+        from fact
+        cross join policy
+        left join courses
+            on fact.qualifying_course_id = courses.course_id
         """,
-        [validity_days, as_of_date],
+        {"as_of_date": as_of_date},
     ).df()
 
 
@@ -51,6 +78,21 @@ def unmatched_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> 
         select record_id, lms_employee_id, course_id, status, unmatched_reason
         from main.fct_unmatched_lms_records
         where as_of_date = ?
+        """,
+        [as_of_date],
+    ).df()
+
+
+def unresolved_scope_frame(
+    connection: duckdb.DuckDBPyConnection, as_of_date: date
+) -> pd.DataFrame:
+    """The people of the day whose scope the policy does not decide (ids, no names)."""
+    return connection.execute(
+        """
+        select employee_id, scope_status, resembled_rule_id, resembled_field, resembled_pattern
+        from main.fct_scope_unresolved
+        where as_of_date = ?
+        order by employee_id
         """,
         [as_of_date],
     ).df()
@@ -86,4 +128,11 @@ def header_frame(
         raise LookupError(f"no load of the {contract.source} export for {as_of_date} was recorded")
     file_present, file_columns = row
     columns = [name.strip().lower() for name in file_columns] if file_present else []
+    if columns:
+        # A column the contract says many sources lack is no drift when absent.
+        columns += [
+            column.name
+            for column in contract.columns
+            if column.may_be_absent and column.name not in columns
+        ]
     return pd.DataFrame(columns=columns or list(contract.column_names))

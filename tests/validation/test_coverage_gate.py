@@ -24,7 +24,8 @@ def _everyone_covered() -> tuple[list[dict], list[dict]]:
         person("E2", hire_date="2026-11-01"),  # in grace, nothing completed
         person("E3", employment_status="leave"),
         person("E4"),  # exempt
-        person("E5", job_family="Data Analyst"),  # out of scope, nothing completed
+        # Out of scope, nothing completed (a title like an engineer's would be a scope miss).
+        person("E5", job_family="Data Analyst", job_title="Data Analyst"),
     ]
     return people, [completion("L1", "E1", "2025-11-27")]  # due exactly today
 

@@ -17,6 +17,14 @@ training_statuses as (
     select * from {{ ref('training_statuses') }}
 ),
 
+policy as (
+    select * from {{ ref('stg_policy__documents') }}
+),
+
+leave_returns as (
+    select * from {{ ref('int_employees_leave_returns') }}
+),
+
 dated as (
     select
         in_scope_employees.as_of_date,
@@ -29,12 +37,24 @@ dated as (
         in_scope_employees.employment_status,
         in_scope_employees.hire_date,
         in_scope_employees.termination_date,
+        in_scope_employees.scope_rule_id,
         latest_completions.last_completed_on,
         latest_completions.qualifying_course_id,
         latest_completions.qualifying_record_id,
         latest_completions.match_method,
-        {{ add_days('latest_completions.last_completed_on', var('validity_days')) }} as due_on,
-        {{ add_days('in_scope_employees.hire_date', var('grace_days')) }} as grace_ends_on,
+        latest_completions.due_on,
+        -- New hires are in grace for grace_days; people back from leave, when the policy
+        -- grants it, for return_from_leave_grace_days after their last day on leave.
+        case
+            when policy.return_from_leave_grace_days > 0
+                and leave_returns.last_on_leave_on is not null
+                then greatest(
+                    {{ add_days('in_scope_employees.hire_date', 'policy.grace_days') }},
+                    {{ add_days('leave_returns.last_on_leave_on', 'policy.return_from_leave_grace_days') }}
+                )
+            else {{ add_days('in_scope_employees.hire_date', 'policy.grace_days') }}
+        end as grace_ends_on,
+        policy.due_soon_days,
         active_exceptions.employee_id is not null as has_active_exception,
         active_exceptions.exception_reason,
         active_exceptions.exception_approved_by,
@@ -44,6 +64,9 @@ dated as (
         on in_scope_employees.employee_id = latest_completions.employee_id
     left join active_exceptions
         on in_scope_employees.employee_id = active_exceptions.employee_id
+    left join leave_returns
+        on in_scope_employees.employee_id = leave_returns.employee_id
+    cross join policy
 ),
 
 currency as (
@@ -77,7 +100,7 @@ select
         when training_statuses.is_failing
             then {{ dbt.datediff('assigned.grace_ends_on', 'assigned.as_of_date', 'day') }}
     end as days_overdue,
-    assigned.is_current and assigned.days_until_due <= {{ var('due_soon_days') }} as is_due_soon,
+    assigned.is_current and assigned.days_until_due <= assigned.due_soon_days as is_due_soon,
     training_statuses.is_failing,
     training_statuses.is_covered as is_compliant
 from assigned

@@ -8,6 +8,11 @@ compliance as (
     where as_of_date = {{ as_of_date() }}
 ),
 
+scope_decisions as (
+    select * from {{ ref('fct_population_scope_decisions') }}
+    where as_of_date = {{ as_of_date() }}
+),
+
 rejects as (
     select * from {{ ref('stg_landing__load_rejects') }}
 ),
@@ -44,12 +49,22 @@ unmatched_counts as (
     select count(*) as unmatched_lms_record_count from unmatched_lms_records
 ),
 
+-- §2.2: people whose scope the policy does not decide; each one fails the control.
+unresolved_scope_counts as (
+    select
+        count(case when scope_status = 'unclassified' then 1 end) as unclassified_count,
+        count(case when scope_status = 'possible_scope_miss' then 1 end)
+            as possible_scope_miss_count
+    from scope_decisions
+),
+
 measured as (
     select
         as_of.as_of_date,
         status_counts.*,
         reject_counts.*,
         unmatched_counts.*,
+        unresolved_scope_counts.*,
         case
             when status_counts.in_scope_count > 0
                 then {{ rounded_percentage(
@@ -66,12 +81,16 @@ measured as (
     cross join status_counts
     cross join reject_counts
     cross join unmatched_counts
+    cross join unresolved_scope_counts
 )
 
 select
     *,
-    -- §6: an unevaluable HR row means someone may be missing, so the control cannot pass.
+    -- §6: an unevaluable HR row, or a person whose scope is undecided, means someone may
+    -- be missing from the count, so the control cannot pass.
     coalesce(coverage_pct = 100, false)
     and in_scope_count > 0
-    and hr_rejected_row_count = 0 as control_passed
+    and hr_rejected_row_count = 0
+    and unclassified_count = 0
+    and possible_scope_miss_count = 0 as control_passed
 from measured

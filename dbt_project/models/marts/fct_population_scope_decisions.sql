@@ -9,6 +9,7 @@ select
     employee_id,
     job_title,
     job_family,
+    job_code,
     department,
     manager_id,
     employment_type,
@@ -17,6 +18,8 @@ select
     termination_date,
     is_active,
     is_in_scope,
+    scope_status,
+    scope_rule_id,
     scope_reason,
     source_line
 from scoped

@@ -14,6 +14,7 @@ select
     employment_status,
     hire_date,
     termination_date,
+    scope_rule_id,
     last_completed_on,
     qualifying_course_id,
     qualifying_record_id,

@@ -8,7 +8,7 @@ renamed as (
         as_of_date,
         record_id,
         user_email,
-        lower(trim(user_email)) as user_email_normalised,
+        user_email_key as user_email_normalised,
         employee_id,
         course_id,
         course_title,
