@@ -144,7 +144,7 @@ def _day_page(statuses: tuple[Status, ...]) -> DayPage:
     return DayPage(
         as_of_date=END_DATE,
         summary=CoverageSummary(
-            END_DATE, sum(counts.values()), counts, 5, 12.5, 10.0, 0, 1, 2, False
+            END_DATE, sum(counts.values()), counts, 5, 12.5, 10.0, 0, 1, 2, 0, 1, False
         ),
         statuses=statuses,
         coverage={"by_department": [{**department, "coverage_pct": 12.5}]},
@@ -166,6 +166,16 @@ def _day_page(statuses: tuple[Status, ...]) -> DayPage:
         },
         gx_validations=[GxValidation(MARKUP, "check", "asset", None, None, None, None, None)],
         file_rows={},
+        unresolved_scope=[
+            {
+                "employee_id": "E1",
+                "scope_status": "possible_scope_miss",
+                "job_family": MARKUP,
+                "job_title": MARKUP,
+                "resembled_rule_id": "product-engineers",
+                "resembled_pattern": MARKUP,
+            }
+        ],
         has_gx_data_docs=False,
         rule_fingerprint="f" * 64,
         include_emails=False,
@@ -192,7 +202,7 @@ def test_the_status_table_is_the_seed_in_precedence_order() -> None:
 def test_every_value_from_the_data_is_escaped() -> None:
     html = _day_page(load_statuses()).render(f"{END_DATE}<i>")
     assert "<b onclick" not in html and "<i>" not in html
-    assert html.count("&lt;b onclick=&#34;x()&#34;&gt;R&amp;D&lt;/b&gt;") >= 3  # table, GX, chart
+    assert html.count("&lt;b onclick=&#34;x()&#34;&gt;R&amp;D&lt;/b&gt;") >= 6  # tables, GX, chart
     assert "<script" not in html and 'src="http' not in html and 'href="http' not in html
 
 
