@@ -51,7 +51,14 @@ def compliance_dbt_models(
     args = ["build", "--exclude-resource-type", "unit_test"]
     with warehouse.exclusive(), _as_of_date_in_environment(context.partition_key):
         invocation = dbt.cli(args, context=context)
-        yield from invocation.stream()
+        try:
+            yield from invocation.stream()
+        finally:
+            # A step that ends before dbt does (an error, a closed stream) must not leave
+            # dbt running: it would keep DuckDB's lock on the warehouse for every later reader.
+            if invocation.process.poll() is None:
+                invocation.process.terminate()
+                invocation.process.wait(timeout=60)
     keep_parse_state(invocation.target_path)
     prune_run_folders()
 
