@@ -29,6 +29,11 @@ FRESHNESS_DEADLINE_VAR = "COMPLIANCE_FRESHNESS_DEADLINE"
 DBT_TARGET_VAR = "COMPLIANCE_DBT_TARGET"
 DUCKDB_MEMORY_LIMIT_VAR = "COMPLIANCE_DUCKDB_MEMORY_LIMIT"
 POLICY_FILE_VAR = "COMPLIANCE_POLICY_FILE"
+# Reminders (docs/reminders.md): off unless enabled; a dry run writes digests as files.
+REMINDERS_ENABLED_VAR = "COMPLIANCE_REMINDERS_ENABLED"
+REMINDERS_DRY_RUN_VAR = "COMPLIANCE_REMINDERS_DRY_RUN"
+REMINDERS_OUTBOX_DIR_VAR = "COMPLIANCE_REMINDERS_OUTBOX_DIR"
+REMINDERS_TOP_OF_LIST_VAR = "COMPLIANCE_REMINDERS_TOP_OF_LIST"
 # Set by the pipeline for dbt (never a user setting): the as-of date being built.
 AS_OF_DATE_VAR = "COMPLIANCE_AS_OF_DATE"
 # The PostgreSQL warehouse (dbt target `postgres`); profiles.yml reads the same variables.
@@ -60,6 +65,13 @@ DEFAULTS: dict[str, str] = {
     DUCKDB_MEMORY_LIMIT_VAR: "2GB",
     # The control's reviewed policy (scope rules, courses, cycle): docs/policy.md.
     POLICY_FILE_VAR: str(POLICY_DIR / "trn-2-01.yml"),
+    # Reminders name people and carry work emails: they go out only when asked for.
+    REMINDERS_ENABLED_VAR: "false",
+    REMINDERS_DRY_RUN_VAR: "false",
+    # Dry-run digests, one folder per as-of date; outside the evidence (they hold names).
+    REMINDERS_OUTBOX_DIR_VAR: str(DATA_DIR / "reminders_outbox"),
+    # How many people of the chase list the compliance owner's digest shows.
+    REMINDERS_TOP_OF_LIST_VAR: "20",
     PG_HOST_VAR: "localhost",
     PG_PORT_VAR: "5432",
     PG_USER_VAR: "compliance",
@@ -98,6 +110,26 @@ def evidence_dir() -> Path:
 
 def evidence_includes_emails() -> bool:
     return setting(EVIDENCE_INCLUDE_EMAILS_VAR).lower() in ("1", "true", "yes")
+
+
+def _is_true(name: str) -> bool:
+    return setting(name).lower() in ("1", "true", "yes")
+
+
+def reminders_enabled() -> bool:
+    return _is_true(REMINDERS_ENABLED_VAR)
+
+
+def reminders_dry_run() -> bool:
+    return _is_true(REMINDERS_DRY_RUN_VAR)
+
+
+def reminders_outbox_dir() -> Path:
+    return Path(setting(REMINDERS_OUTBOX_DIR_VAR)).expanduser().resolve()
+
+
+def reminders_top_of_list() -> int:
+    return int(setting(REMINDERS_TOP_OF_LIST_VAR))
 
 
 def sample_seed() -> int:
