@@ -9,6 +9,7 @@ from orchestration.evidence.assets import evidence_pack
 from orchestration.ingestion.assets import landing_exports
 from orchestration.landing import LandingZoneResource
 from orchestration.policy.assets import policy
+from orchestration.reminders.assets import reminders_log
 from orchestration.schedules import daily_compliance_job, daily_compliance_schedule
 from orchestration.settings import landing_dir, warehouse_path
 from orchestration.transformation.assets import compliance_dbt_models
@@ -17,7 +18,7 @@ from orchestration.validation.checks import gx_asset_checks
 from orchestration.warehouse import WarehouseResource
 
 defs = Definitions(
-    assets=[landing_exports, policy, compliance_dbt_models, evidence_pack],
+    assets=[landing_exports, policy, compliance_dbt_models, reminders_log, evidence_pack],
     asset_checks=gx_asset_checks,
     jobs=[daily_compliance_job],
     schedules=[daily_compliance_schedule],

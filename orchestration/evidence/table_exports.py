@@ -19,6 +19,7 @@ from orchestration.evidence import layout
 from orchestration.evidence.files import write_parquet
 from orchestration.ingestion.contract import HR_EMPLOYEES
 from orchestration.ingestion.landing_tables import REJECTS_TABLE, landing_table
+from orchestration.reminders import reminders_log
 
 # Columns that identify a person by more than the HRIS id.
 PERSONAL_COLUMNS = frozenset({"full_name", "work_email", "user_email"})
@@ -70,6 +71,8 @@ TABLE_EXPORTS: tuple[TableExport, ...] = (
         order by source, line nulls first, column_name, rule, reason
         """,
     ),
+    # Who was reminded of the day's chase list, and how that went: ids only.
+    TableExport((reminders_log.REMINDERS_LOG_FILE,), reminders_log.EXPORT_SQL),
 )
 
 

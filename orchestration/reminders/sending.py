@@ -182,7 +182,9 @@ def _send_digest(run: _Run, day: DayReminders, digest: Digest, sender: str) -> N
     key = DeliveryKey(EMPLOYEE, recipient.employee_id, EMAIL)
     roles = ",".join(digest.roles)
     if run.is_done(key):
-        run.counts = _tally(run.counts, None)
+        # Sent by an earlier run, or maybe sent (unknown): either way not again.
+        earlier = run.latest[key].outcome
+        run.counts = _tally(run.counts, None if earlier == SENT else UNKNOWN)
         return
     reason = None
     if not recipient.work_email:
