@@ -3,7 +3,13 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
+from dagster import (
+    AssetExecutionContext,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.partitions import daily_as_of_dates
