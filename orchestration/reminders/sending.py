@@ -27,6 +27,7 @@ from orchestration.reminders.digests import (
 from orchestration.reminders.outbox import (
     DryRunOutbox,
     InvalidAddress,
+    Outcome,
     SmtpOutbox,
     SmtpSettings,
     address,
@@ -113,7 +114,9 @@ class _Run:
         options: RemindersOptions,
         smtp: SmtpOutbox | None,
         dry_run: DryRunOutbox | None,
+        warn: Callable[[str], None],
     ) -> None:
+        self.warn = warn
         self.log = log
         self.report = report
         self.options = options
@@ -138,6 +141,17 @@ class _Run:
             self.log.record(key, roles, items, outcome, detail)
         self.report.count(outcome)
 
+    def finish(self, key: DeliveryKey, attempt: int, outcome: Outcome) -> str:
+        status, detail = outcome
+        self.log.finish(key, attempt, status, detail)
+        self.report.count(status)
+        if status != SENT:
+            self.warn(
+                f"reminder to {key.recipient_kind} {key.recipient_id} by {key.channel}: "
+                f"{status}: {detail}"
+            )
+        return status
+
     def send_email(self, key: DeliveryKey, roles: str, items: int, email: EmailMessage) -> str:
         if self.dry_run is not None:
             path = self.dry_run.write_email(f"{key.recipient_kind}-{key.recipient_id}", email)
@@ -145,10 +159,7 @@ class _Run:
             return DRY_RUN
         assert self.smtp is not None
         attempt = self.log.begin(key, roles, items)
-        outcome, detail = self.smtp.send(email)
-        self.log.finish(key, attempt, outcome, detail)
-        self.report.count(outcome)
-        return outcome
+        return self.finish(key, attempt, self.smtp.send(email))
 
     def post_webhook(
         self, key: DeliveryKey, roles: str, items: int, channel: WebhookChannel, message: Message
@@ -158,10 +169,7 @@ class _Run:
             self.record_once(key, roles, items, DRY_RUN, path.name)
             return DRY_RUN
         attempt = self.log.begin(key, roles, items)
-        outcome, detail = post_to_webhook(channel, message)
-        self.log.finish(key, attempt, outcome, detail)
-        self.report.count(outcome)
-        return outcome
+        return self.finish(key, attempt, post_to_webhook(channel, message))
 
 
 def _tally(counts: DeliveryCounts, outcome: str | None) -> DeliveryCounts:
@@ -274,7 +282,7 @@ def send_reminders(
         report.outbox = options.outbox_dir / as_of_date.isoformat()
         dry_run = DryRunOutbox(report.outbox)
     smtp = SmtpOutbox(smtp_settings) if smtp_settings and not options.dry_run else None
-    run = _Run(reminders_log, report, options, smtp, dry_run)
+    run = _Run(reminders_log, report, options, smtp, dry_run, log)
     try:
         for digest in day.digests:
             _send_digest(run, day, digest, sender)
