@@ -71,7 +71,7 @@ def reminders_log(
             dry_run=reminders_dry_run(),
             outbox_dir=reminders_outbox_dir(),
             top_of_list=reminders_top_of_list(),
-            run_id=context.run_id,
+            run_id=context.run.run_id,
         )
         try:
             report = send_reminders(connection, as_of_date, options, context.log.warning)
