@@ -20,7 +20,6 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
-from types import TracebackType
 
 from orchestration.alerting.channels import (
     EMAIL_FROM_VAR,
@@ -41,7 +40,7 @@ from orchestration.reminders.reminders_log import FAILED, SENT, UNKNOWN
 from orchestration.reminders.rendering import Message
 
 _TIMEOUT_SECONDS = 20
-_DEFAULT_SENDER = "compliance-reminders@localhost"
+DEFAULT_SENDER = "compliance-reminders@localhost"
 _SAFE_FILE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 
 Outcome = tuple[str, str | None]
@@ -73,7 +72,7 @@ class SmtpSettings:
         return cls(
             host=host,
             port=int(_environment(SMTP_PORT_VAR) or "25"),
-            sender=_environment(EMAIL_FROM_VAR) or _DEFAULT_SENDER,
+            sender=_environment(EMAIL_FROM_VAR) or DEFAULT_SENDER,
             starttls=_environment(SMTP_STARTTLS_VAR).lower() in {"1", "true", "yes", "on"},
             username=os.environ.get(SMTP_USERNAME_VAR) or None,
             password=os.environ.get(SMTP_PASSWORD_VAR) or None,
@@ -131,25 +130,14 @@ def email_message(
 
 
 class SmtpOutbox:
-    """One SMTP connection for a run's digests, opened at the first send."""
+    """One SMTP connection for a run's digests, opened at the first send; close() ends it."""
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
         self._smtp: smtplib.SMTP | None = None
         self._unavailable: str | None = None
 
-    def __enter__(self) -> SmtpOutbox:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._close()
-
-    def _close(self) -> None:
+    def close(self) -> None:
         if self._smtp is not None:
             try:
                 self._smtp.quit()
@@ -165,7 +153,7 @@ class SmtpOutbox:
                     return self._smtp
             except (smtplib.SMTPException, OSError):
                 pass
-            self._close()
+            self.close()
         settings = self.settings
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=_TIMEOUT_SECONDS)
         try:
@@ -200,7 +188,7 @@ class SmtpOutbox:
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
             return FAILED, f"refused by the SMTP server ({error.smtp_code})"
         except (smtplib.SMTPException, OSError) as error:
-            self._close()
+            self.close()
             return UNKNOWN, f"connection lost while sending ({type(error).__name__}); not resent"
         return SENT, None
 

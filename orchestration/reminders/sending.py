@@ -7,7 +7,7 @@ day never send side by side: the second one waits, then finds the first one's lo
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
@@ -25,6 +25,7 @@ from orchestration.reminders.digests import (
     read_day,
 )
 from orchestration.reminders.outbox import (
+    DEFAULT_SENDER,
     DryRunOutbox,
     InvalidAddress,
     Outcome,
@@ -55,6 +56,7 @@ from orchestration.reminders.rendering import (
     render_digest,
     render_owner_summary,
 )
+from orchestration.settings import REMINDERS_DRY_RUN_VAR
 
 OWNER_ROLE = "compliance_owner"
 
@@ -182,7 +184,7 @@ def _tally(counts: DeliveryCounts, outcome: str | None) -> DeliveryCounts:
     }.get(outcome)
     if field_name is None:
         return counts
-    return DeliveryCounts(**{**counts.__dict__, field_name: getattr(counts, field_name) + 1})
+    return replace(counts, **{field_name: getattr(counts, field_name) + 1})
 
 
 def _send_digest(run: _Run, day: DayReminders, digest: Digest, sender: str) -> None:
@@ -262,7 +264,7 @@ def send_reminders(
     if smtp_settings is None and not options.dry_run:
         raise RemindersSetupError(
             f"reminders are enabled but {SMTP_HOST_VAR} is not set: set it, or set "
-            "COMPLIANCE_REMINDERS_DRY_RUN=true to write the digests as files"
+            f"{REMINDERS_DRY_RUN_VAR}=true to write the digests as files"
         )
     reminders_log = RemindersLog(connection, as_of_date, options.run_id)
     report.interrupted = reminders_log.mark_interrupted()
@@ -276,7 +278,7 @@ def send_reminders(
         report.skipped = "nobody on the chase list: nothing to say, nothing sent"
         return report
     report.digests = len(day.digests) + 1
-    sender = smtp_settings.sender if smtp_settings else "compliance-reminders@localhost"
+    sender = smtp_settings.sender if smtp_settings else DEFAULT_SENDER
     dry_run = None
     if options.dry_run:
         report.outbox = options.outbox_dir / as_of_date.isoformat()
@@ -290,7 +292,7 @@ def send_reminders(
         _send_owner_summary(run, day, sender)
     finally:
         if smtp is not None:
-            smtp.__exit__(None, None, None)
+            smtp.close()
     for recipient in report.unreachable:
         log(
             f"reminder to {recipient.employee_id} ({', '.join(recipient.roles)}) not sent: "
