@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import duckdb
 import pytest
 import yaml
 
@@ -427,3 +428,28 @@ def test_the_day_page_names_the_run_commit_and_time(owner_view: dict, evidence_r
     assert owner_view["runId"] == metadata["run_id"] == evidence_run.results[END_DATE].run_id
     assert owner_view["commit"] == metadata["code_version"]["git_commit"]
     assert owner_view["generatedAt"] == metadata["generated_at_utc"]
+
+
+OWNER_MARTS = (
+    "fct_chase_list",
+    "fct_manager_follow_up",
+    "fct_coverage_forecast",
+    "fct_lapses_ahead_by_department",
+    "fct_lapses_ahead_by_manager",
+)
+
+
+@pytest.mark.parametrize("table", OWNER_MARTS)
+def test_the_owner_marts_keep_every_day(evidence_run, table: str) -> None:
+    """Each day's run adds its own slice; the later run leaves the earlier day's rows."""
+    with duckdb.connect(str(evidence_run.warehouse), read_only=True) as connection:
+        days = connection.execute(
+            f"select as_of_date, count(*) from main.{table} group by 1 order by 1"
+        ).fetchall()
+        forecast_days = connection.execute(
+            "select forecast_days from policy.policy_documents where as_of_date = ?", [END_DATE]
+        ).fetchone()[0]
+    assert [day for day, _ in days] == list(DAYS)
+    assert all(rows > 0 for _, rows in days)
+    if table == "fct_coverage_forecast":
+        assert [rows for _, rows in days] == [forecast_days] * len(DAYS)

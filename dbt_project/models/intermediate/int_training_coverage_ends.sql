@@ -20,10 +20,15 @@ ends as (
                 or (has_active_exception and exception_expires_on is null)
             ) as is_covered_indefinitely,
         -- The latest of the dates that still cover the person (greatest skips NULLs).
-        greatest(
-            case when is_current then due_on end,
-            case when has_active_exception then exception_expires_on end,
-            case when as_of_date <= grace_ends_on then grace_ends_on end
+        -- Every covered status has one; were it ever missing, the person would count
+        -- as lapsing tomorrow, never as covered for good.
+        coalesce(
+            greatest(
+                case when is_current then due_on end,
+                case when has_active_exception then exception_expires_on end,
+                case when as_of_date <= grace_ends_on then grace_ends_on end
+            ),
+            as_of_date
         ) as last_covered_date
     from statuses
 )

@@ -16,27 +16,46 @@ forecast_days as (
     cross join generate_series(1, policy.forecast_days) as days (days_ahead)
 ),
 
-projected as (
+roster as (
+    select
+        count(*) as in_scope_count,
+        count(case when is_covered_on_as_of_date then 1 end) as covered_on_as_of_date_count
+    from coverage_ends
+),
+
+-- Counted per lapse date, not per person and day: the work stays proportional to the
+-- roster plus the horizon, whatever the size of either.
+lapses_by_date as (
+    select
+        lapses_on,
+        count(*) as lapsing_count
+    from coverage_ends
+    where lapses_on is not null
+    group by lapses_on
+),
+
+lapsed_by_forecast_date as (
     select
         forecast_days.forecast_date,
         forecast_days.days_ahead,
-        count(coverage_ends.employee_id) as in_scope_count,
-        count(
-            case
-                when coverage_ends.is_covered_indefinitely
-                    or coverage_ends.covered_through >= forecast_days.forecast_date
-                    then 1
-            end
-        ) as covered_count,
-        count(
-            case
-                when coverage_ends.lapses_on <= forecast_days.forecast_date then 1
-            end
-        ) as lapsed_since_as_of_date_count
+        cast(coalesce(sum(lapses_by_date.lapsing_count), 0) as bigint)
+            as lapsed_since_as_of_date_count
     from forecast_days
-    left join coverage_ends
-        on true
+    left join lapses_by_date
+        on lapses_by_date.lapses_on <= forecast_days.forecast_date
     group by forecast_days.forecast_date, forecast_days.days_ahead
+),
+
+projected as (
+    select
+        lapsed_by_forecast_date.forecast_date,
+        lapsed_by_forecast_date.days_ahead,
+        roster.in_scope_count,
+        roster.covered_on_as_of_date_count
+            - lapsed_by_forecast_date.lapsed_since_as_of_date_count as covered_count,
+        lapsed_by_forecast_date.lapsed_since_as_of_date_count
+    from lapsed_by_forecast_date
+    cross join roster
 ),
 
 scored as (
