@@ -60,6 +60,8 @@ class Contact:
     employee_id: str
     full_name: str | None
     work_email: str | None
+    # False for an id the chase list names (a manager) that D's HR roster does not have.
+    on_roster: bool = True
 
 
 @dataclass
@@ -206,7 +208,7 @@ def build_digests(
 
     def digest_for(employee_id: str) -> Digest:
         if employee_id not in digests:
-            contact = contacts.get(employee_id) or Contact(employee_id, None, None)
+            contact = contacts.get(employee_id) or Contact(employee_id, None, None, False)
             digests[employee_id] = Digest(as_of_date, contact)
         return digests[employee_id]
 

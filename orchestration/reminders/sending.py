@@ -197,7 +197,9 @@ def _send_digest(run: _Run, day: DayReminders, digest: Digest, sender: str) -> N
         run.counts = _tally(run.counts, None if earlier == SENT else UNKNOWN)
         return
     reason = None
-    if not recipient.work_email:
+    if not recipient.on_roster:
+        reason = "not on the day's HR roster"
+    elif not recipient.work_email:
         reason = "no work email on the day's HR roster"
     else:
         try:

@@ -176,7 +176,7 @@ def test_people_and_the_owner_get_theirs_and_an_unknown_manager_is_listed(
     assert set(bodies) == {f"{who}@example.com" for who in people | {"m1", "m2", "vp"}} | {OWNER}
     (owner,) = bodies[OWNER]
     assert "6 people to chase, 4 failing, 2 escalated" in owner
-    assert "M9 (manager, 1 on the chase list): no work email" in owner
+    assert "M9 (manager, 1 on the chase list): not on the day's HR roster" in owner
 
 
 def test_a_rerun_of_the_day_sends_nothing(reminded_day: RemindedDay) -> None:

@@ -338,3 +338,22 @@ def test_the_log_holds_ids_and_no_names_or_addresses(tmp_path: Path, smtp: SmtpR
         )
     assert not [value for pair in CONTACTS.values() for value in pair if value and value in text]
     assert all(f'"{who}"' in text for who in EMPLOYEE_RECIPIENTS | {"M3"})
+
+
+def test_a_manager_missing_from_the_roster_is_listed_not_dropped(
+    tmp_path: Path, smtp: SmtpReceiver
+) -> None:
+    chased = [Chased("A", "M9", "S9", days_overdue=20, escalation_level=2)]
+    warehouse = _warehouse(tmp_path, chased=chased, contacts={"A": CONTACTS["A"]})
+    report = _send(warehouse, tmp_path)
+    assert set(_by_recipient(smtp.messages)) == {"a@example.com", OWNER}
+    owner = _body(_by_recipient(smtp.messages)[OWNER][0])
+    unreachable = _section(owner, "RECIPIENTS WITHOUT AN EMAIL (2)")
+    assert "M9 (manager, 1 on the chase list): not on the day's HR roster" in unreachable
+    assert "S9 (skip_level_manager, 1 on the chase list): not on the day's HR roster" in unreachable
+    assert [(item.employee_id, item.reason) for item in report.unreachable] == [
+        ("M9", "not on the day's HR roster"),
+        ("S9", "not on the day's HR roster"),
+    ]
+    outcomes = {(row["recipient_id"], row["outcome"]) for row in _log_rows(warehouse)}
+    assert {("M9", "no_email"), ("S9", "no_email")} <= outcomes
