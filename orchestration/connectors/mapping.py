@@ -82,7 +82,11 @@ def _read(file: Path) -> MappingDocument:
     try:
         return MappingDocument.model_validate(data)
     except ValidationError as error:
-        problems = [_schema_problem(detail).render(file) for detail in error.errors()]
+        problems = [
+            # A validator's own message reads better without pydantic's "Value error, ".
+            _schema_problem(detail).render(file).replace("Value error, ", "")
+            for detail in error.errors()
+        ]
         raise MappingError("\n".join(problems)) from None
 
 
