@@ -101,14 +101,14 @@ def pages(
             if status in (429, *range(500, 600))
             else f"{host} answered {status}",
         ) from None
+    except ValueError as error:
+        # Not JSON, or JSON without what the paginator reads (e.g. links.total_pages).
+        raise ConnectorError(
+            source, f"{host} answered in a shape the connector cannot read ({error})"
+        ) from None
     except requests.RequestException as error:
         raise ConnectorError(
             source,
             f"{host} could not be reached after {connector_max_attempts()} attempt(s) "
             f"({type(error).__name__})",
-        ) from None
-    except ValueError as error:
-        # The body was not the JSON the endpoint documents.
-        raise ConnectorError(
-            source, f"{host} answered something that is not JSON ({error})"
         ) from None
