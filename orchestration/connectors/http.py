@@ -32,7 +32,7 @@ MAX_RETRY_DELAY = 120
 def _prepare_dlt() -> None:
     # Before dlt is imported: no telemetry, and dlt's files in the project's data folder.
     for name, value in dlt_environment().items():
-        os.environ.setdefault(name, value)
+        os.environ[name] = value
 
 
 def host_of(url: str) -> str:
