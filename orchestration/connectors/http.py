@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 # Seconds: a request that answers nothing for this long counts as a failed attempt.
 REQUEST_TIMEOUT = 60
-# The longest wait between attempts, Retry-After included (a vendor asking for more is
-# refused rather than holding the run for hours).
+# The longest wait between attempts, Retry-After included: a longer Retry-After is cut to
+# it (the attempt count still bounds the pull) rather than holding the run for hours.
 MAX_RETRY_DELAY = 120
 
 
@@ -51,9 +51,16 @@ def safe_url(url: str) -> str:
     return sanitize_url(parts._replace(netloc=netloc).geturl())
 
 
+def _cap_retry_after(response: requests.Response) -> None:
+    value = response.headers.get("Retry-After", "").strip()
+    if value.isdigit() and int(value) > MAX_RETRY_DELAY:
+        response.headers["Retry-After"] = str(MAX_RETRY_DELAY)
+
+
 def _raise_for_status(response: requests.Response, *args: Any, **kwargs: Any) -> None:
     # An HTTPError carrying the response lets dlt's retry decide by status code.
     if response.status_code >= 400:
+        _cap_retry_after(response)
         raise requests.HTTPError(f"status {response.status_code}", response=response)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -10,6 +11,7 @@ from orchestration.connectors.errors import ConnectorError
 from orchestration.connectors.http import safe_url
 from orchestration.connectors.pull import pull
 from tests.connectors import emulators
+from tests.connectors.conftest import WORKDAY_USER
 
 
 def test_recorded_urls_carry_no_user_password_or_token() -> None:
@@ -33,3 +35,19 @@ def test_a_body_that_is_not_json_fails_naming_the_host(tmp_path, serve) -> None:
     serve("workday", lambda request: emulators.Reply(body=b"<html>maintenance</html>"))
     with pytest.raises(ConnectorError, match=r"workday: 127\.0\.0\.1 answered in a shape"):
         pull("workday", tmp_path, date(2026, 12, 2))
+
+
+def test_a_retry_after_longer_than_the_cap_is_cut_to_it(
+    tmp_path, serve, credentials, monkeypatch
+) -> None:
+    monkeypatch.setattr("orchestration.connectors.http.MAX_RETRY_DELAY", 1)
+    slow_down = emulators.Reply(429, {"message": "later"}, {"Retry-After": "3600"})
+    emulator = serve(
+        "workday",
+        emulators.workday(WORKDAY_USER, credentials["COMPLIANCE_WORKDAY_PASSWORD"], []),
+        faults={1: slow_down},
+    )
+    started = time.monotonic()
+    pull("workday", tmp_path, date(2026, 12, 2))
+    assert 1 <= time.monotonic() - started < 30
+    assert len(emulator.requests) == 2
