@@ -72,6 +72,7 @@ def evidence_pack(
             "day_page": MetadataValue.path(str(pack.folder / layout.DAY_PAGE)),
             "file_count": pack.file_count,
             "sha256sums_sha256": pack.sums_sha256,
+            "seal_entry_sha256": pack.seal_entry_sha256,
             "control_passed": pack.control_passed,
             "coverage_pct": MetadataValue.float(pack.coverage_pct)
             if pack.coverage_pct is not None
