@@ -25,8 +25,9 @@ def _read(path: Path) -> bytes:
 
 
 def load_private_key(path: Path) -> Ed25519PrivateKey:
+    data = _read(path)
     try:
-        key = load_pem_private_key(_read(path), password=None)
+        key = load_pem_private_key(data, password=None)
     except (ValueError, TypeError) as error:
         raise KeyFileError(
             f"{path} is not an unencrypted PEM private key ({error.__class__.__name__})"
@@ -37,8 +38,9 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
+    data = _read(path)
     try:
-        key = load_pem_public_key(_read(path))
+        key = load_pem_public_key(data)
     except (ValueError, TypeError) as error:
         raise KeyFileError(
             f"{path} is not a PEM public key ({error.__class__.__name__})"
