@@ -50,7 +50,7 @@ AFTER_CHECKS_PRIORITY = "-10"
     group_name="evidence",
     description="The day's sealed evidence folder for auditors: population and statuses, "
     "scope decisions, exceptions, unmatched records, coverage, samples, GX results and "
-    "Data Docs, dbt docs, run metadata, pages and SHA256SUMS.",
+    "their pages, dbt docs, run metadata, pages and SHA256SUMS, chained in the seal log.",
     partitions_def=daily_as_of_dates,
     deps=list(EVIDENCE_DEPS),
     op_tags={"dagster/priority": AFTER_CHECKS_PRIORITY},
