@@ -4,7 +4,7 @@ The daily run's GX asset checks write them to gx_output_dir(D); the evidence ste
 after those checks (lower op priority), so it copies the results of its own run.
 Results are stored flat as gx/validations/<checkpoint>.json. The pages that show them
 (gx_pages.py) are the project's own, not GX's Data Docs, which load their scripts,
-styles and logo from the internet.
+styles and logo from the internet; those are still built, in the docs folder only.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import duckdb
 from orchestration.evidence import layout
 from orchestration.evidence.gx_pages import ValidationPage, validation_page, write_validation_pages
 from orchestration.validation.checks import GX_CHECK_SPECS, gx_output_dir
-from orchestration.validation.gx_runner import run_checkpoint
+from orchestration.validation.gx_runner import build_data_docs, run_checkpoint
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,9 @@ def copy_gx_results(
     if pages:
         missing = [validation.checkpoint for validation in validations if validation.file is None]
         write_validation_pages(folder, as_of_date.isoformat(), pages, missing)
+        # GX's own Data Docs stay in the docs folder, for operators: the asset checks'
+        # metadata links them. They load from the internet, so no evidence page does.
+        build_data_docs(output_dir)
     else:
         log(f"no GX results, so no validation pages, for {as_of_date} in {output_dir}")
     return validations
