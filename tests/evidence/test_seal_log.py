@@ -7,10 +7,9 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import multiprocessing
 import shutil
 import subprocess
-import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -285,42 +284,37 @@ def test_an_auditor_checks_an_entry_with_openssl_alone(tmp_path: Path, capsys) -
         assert digest.split()[0] == entry["entry_sha256"]
 
 
-WRITER = """
-import sys, time
-from datetime import date, timedelta
-from pathlib import Path
-from orchestration.evidence import seal_log
-from orchestration.evidence.seal import sha256_of, write_sums
-root, first, count = Path(sys.argv[1]), date.fromisoformat(sys.argv[2]), int(sys.argv[3])
-(root.parent / f"ready-{first}").touch()
-while not (root.parent / "go").exists():  # both writers start sealing together
-    time.sleep(0.01)
-for offset in range(count):
-    day = first + timedelta(days=offset)
-    folder = root / day.isoformat()
-    folder.mkdir(parents=True)
-    (folder / "coverage.json").write_text(str(offset))
-    with seal_log.locked(root):
-        seal_log.append_seal(root, day, sha256_of(write_sums(folder)), seal_log.DAILY_RUN)
-"""
+def _seal_days(root: Path, first: date, count: int, go) -> None:
+    """One sealing run: waits for the start signal, then seals `count` days in a row."""
+    go.wait()
+    for offset in range(count):
+        day = first + timedelta(days=offset)
+        folder = layout.day_folder(root, day)
+        folder.mkdir(parents=True)
+        (folder / layout.COVERAGE).write_text(str(offset))
+        with seal_log.locked(root):
+            seal_log.append_seal(root, day, sha256_of(write_sums(folder)), seal_log.DAILY_RUN)
 
 
 def test_two_runs_sealing_different_days_at_once_keep_the_chain(tmp_path: Path, capsys) -> None:
-    root, count = tmp_path / "evidence", 15
-    starts = (date(2025, 1, 1), date(2026, 1, 1))
+    # Forked processes: separate open files, so each takes the lock as a run would.
+    context = multiprocessing.get_context("fork")
+    root, count, go = tmp_path / "evidence", 40, context.Event()
+    root.mkdir()
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(root), start.isoformat(), str(count)])
-        for start in starts
+        context.Process(target=_seal_days, args=(root, start, count, go))
+        for start in (date(2025, 1, 1), date(2026, 1, 1))
     ]
-    while not all((tmp_path / f"ready-{start}").exists() for start in starts):
-        assert all(writer.poll() is None for writer in writers), "a writer died"
-        time.sleep(0.01)
-    (tmp_path / "go").touch()
-    assert [writer.wait(timeout=120) for writer in writers] == [0, 0]
+    for writer in writers:
+        writer.start()
+    go.set()
+    for writer in writers:
+        writer.join(timeout=120)
+    assert [writer.exitcode for writer in writers] == [0, 0]
     report = seal_log.verify_chain(root)
     assert report.ok and report.entries == 2 * count
     days = [entry["day"] for entry in _lines(root)]
-    assert days != sorted(days), "the writers should have interleaved"
+    assert days != sorted(days), "the runs should have interleaved"
     assert _verify(capsys, str(root))[0] == 0
 
 
