@@ -23,6 +23,7 @@ TIMEZONE_VAR = "COMPLIANCE_TIMEZONE"
 DOCS_DIR_VAR = "COMPLIANCE_DOCS_DIR"
 EVIDENCE_DIR_VAR = "COMPLIANCE_EVIDENCE_DIR"
 EVIDENCE_INCLUDE_EMAILS_VAR = "COMPLIANCE_EVIDENCE_INCLUDE_EMAILS"
+EVIDENCE_SIGNING_KEY_VAR = "COMPLIANCE_EVIDENCE_SIGNING_KEY"
 SAMPLE_SEED_VAR = "COMPLIANCE_SAMPLE_SEED"
 SAMPLE_SIZE_VAR = "COMPLIANCE_SAMPLE_SIZE"
 FRESHNESS_DEADLINE_VAR = "COMPLIANCE_FRESHNESS_DEADLINE"
@@ -65,6 +66,8 @@ DEFAULTS: dict[str, str] = {
     EVIDENCE_DIR_VAR: str(DATA_DIR / "evidence"),
     # Work emails are personal data: auditor evidence carries employee ids unless asked.
     EVIDENCE_INCLUDE_EMAILS_VAR: "false",
+    # An Ed25519 private key (PEM) that signs every seal log entry; unset: entries unsigned.
+    EVIDENCE_SIGNING_KEY_VAR: "",
     SAMPLE_SEED_VAR: "20261127",
     SAMPLE_SIZE_VAR: "25",
     # Today's run must have succeeded by then (HH:MM in COMPLIANCE_TIMEZONE).
@@ -133,6 +136,11 @@ def evidence_dir() -> Path:
 
 def evidence_includes_emails() -> bool:
     return setting(EVIDENCE_INCLUDE_EMAILS_VAR).lower() in ("1", "true", "yes")
+
+
+def evidence_signing_key_file() -> Path | None:
+    value = setting(EVIDENCE_SIGNING_KEY_VAR)
+    return Path(value).expanduser().resolve() if value else None
 
 
 def sample_seed() -> int:
