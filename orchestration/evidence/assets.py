@@ -16,9 +16,14 @@ from orchestration.ingestion.contract import CONTRACTS
 from orchestration.partitions import daily_as_of_dates
 from orchestration.policy.assets import POLICY_DOCUMENTS_KEY
 from orchestration.transformation.model_keys import (
+    CHASE_LIST_KEY,
+    COVERAGE_FORECAST_KEY,
     COVERAGE_KEY,
     EXCEPTIONS_IN_FORCE_KEY,
     FACT_KEY,
+    LAPSES_BY_DEPARTMENT_KEY,
+    LAPSES_BY_MANAGER_KEY,
+    MANAGER_FOLLOW_UP_KEY,
     SCOPE_DECISIONS_KEY,
     UNMATCHED_KEY,
 )
@@ -31,6 +36,11 @@ EVIDENCE_DEPS = (
     SCOPE_DECISIONS_KEY,
     UNMATCHED_KEY,
     EXCEPTIONS_IN_FORCE_KEY,
+    CHASE_LIST_KEY,
+    MANAGER_FOLLOW_UP_KEY,
+    COVERAGE_FORECAST_KEY,
+    LAPSES_BY_DEPARTMENT_KEY,
+    LAPSES_BY_MANAGER_KEY,
     *(export_asset_key(contract.landing_table) for contract in CONTRACTS),
     REJECTS_KEY,
     AUDIT_KEY,
@@ -49,8 +59,9 @@ AFTER_CHECKS_PRIORITY = "-10"
     name="evidence_pack",
     group_name="evidence",
     description="The day's sealed evidence folder for auditors: population and statuses, "
-    "scope decisions, exceptions, unmatched records, coverage, samples, GX results and "
-    "their pages, dbt docs, run metadata, pages and SHA256SUMS, chained in the seal log.",
+    "scope decisions, exceptions, unmatched records, coverage, the chase list and lapse "
+    "forecast, samples, GX results and their pages, dbt docs, run metadata, pages and "
+    "SHA256SUMS, chained in the seal log.",
     partitions_def=daily_as_of_dates,
     deps=list(EVIDENCE_DEPS),
     op_tags={"dagster/priority": AFTER_CHECKS_PRIORITY},

@@ -117,3 +117,76 @@ def line_chart(
 def shared_floor(series: list[Series]) -> float:
     """One y range for small multiples, so departments compare at a glance."""
     return _y_floor([value for item in series for _, value in item.points if value is not None])
+
+
+def forecast_chart(
+    title: str, series: Series, first_below_target: date | None, size: ChartSize = LARGE
+) -> Markup:
+    """Projected coverage per day, the 100% target as a line of its own and, when the
+    forecast misses it, a marker at the first day below it."""
+    days = sorted({day for day, _ in series.points})
+    values = [value for _, value in series.points if value is not None]
+    low = _y_floor(values)
+    plot_width = size.width - size.left - size.right
+    plot_height = size.height - size.top - size.bottom
+    right = size.width - size.right
+
+    def x(day: date) -> float:
+        if len(days) < 2:
+            return size.left + plot_width / 2
+        return size.left + plot_width * (day - days[0]).days / (days[-1] - days[0]).days
+
+    def y(value: float) -> float:
+        return size.top + plot_height * (100.0 - value) / (100.0 - low)
+
+    parts = [
+        f'<svg class="chart forecast" role="img" viewBox="0 0 {size.width} {size.height}" '
+        f'width="{size.width}" height="{size.height}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+        f'<text class="chart-title" x="{size.left}" y="{size.top - 10}">{escape(title)}</text>',
+    ]
+    for value in _ticks(low):
+        parts.append(
+            f'<line class="grid" x1="{size.left}" x2="{right}" '
+            f'y1="{y(value):.1f}" y2="{y(value):.1f}"/>'
+            f'<text class="axis" x="{size.left - 6}" y="{y(value) + 4:.1f}" '
+            f'text-anchor="end">{value:g}%</text>'
+        )
+    parts.append(
+        f'<line class="target" x1="{size.left}" x2="{right}" y1="{y(100.0):.1f}" '
+        f'y2="{y(100.0):.1f}"><title>target: 100% coverage</title></line>'
+        f'<text class="target-label" x="{right}" y="{y(100.0) - 4:.1f}" '
+        'text-anchor="end">100% target</text>'
+    )
+    if days:
+        parts.append(
+            f'<text class="axis" x="{size.left - 4}" y="{size.height - 10}" '
+            f'text-anchor="start">{days[0].isoformat()}</text>'
+            f'<text class="axis" x="{right + 4}" y="{size.height - 10}" '
+            f'text-anchor="end">{days[-1].isoformat()}</text>'
+        )
+    coordinates = " ".join(
+        f"{x(day):.1f},{y(value):.1f}" for day, value in sorted(series.points) if value is not None
+    )
+    if coordinates:
+        parts.append(f'<polyline class="line" points="{coordinates}"/>')
+    for day, value in series.points:
+        if value is not None:
+            label = f"{day.isoformat()}: {_format_pct(value)}"
+            css = "point pass" if value >= 100.0 else "point fail"
+            parts.append(
+                f'<circle class="{css}" cx="{x(day):.1f}" cy="{y(value):.1f}" r="2">'
+                f"<title>{escape(label)}</title></circle>"
+            )
+    if first_below_target is not None and days:
+        marker_x = x(first_below_target)
+        # The label sits on the side of the marker with more room.
+        anchor, offset = ("start", 4) if marker_x < size.left + plot_width / 2 else ("end", -4)
+        parts.append(
+            f'<line class="first-fail" x1="{marker_x:.1f}" x2="{marker_x:.1f}" '
+            f'y1="{size.top}" y2="{size.top + plot_height}"/>'
+            f'<text class="first-fail-label" x="{marker_x + offset:.1f}" y="{size.top + 14}" '
+            f'text-anchor="{anchor}">first below 100%: {first_below_target.isoformat()}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))

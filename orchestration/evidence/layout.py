@@ -22,6 +22,11 @@ EXCEPTIONS_IN_FORCE = "exceptions_in_force.csv"
 UNMATCHED_LMS_RECORDS = "unmatched_lms_records.csv"
 SCOPE_UNRESOLVED = "scope_unresolved.csv"
 REJECTS = "rejects.csv"
+CHASE_LIST = "chase_list.csv"
+MANAGER_FOLLOW_UP = "manager_follow_up.csv"
+COVERAGE_FORECAST = "forecast/coverage_forecast.csv"
+LAPSES_BY_DEPARTMENT = "forecast/lapses_by_department.csv"
+LAPSES_BY_MANAGER = "forecast/lapses_by_manager.csv"
 COVERAGE = "coverage.json"
 COVERAGE_TREND = "coverage_trend.csv"
 SAMPLES_DIR = "samples"
@@ -35,8 +40,12 @@ POLICY = "policy.yml"
 
 # Files whose bytes depend on when (not only for which day) they were produced.
 # Every other file is a function of the warehouse history up to the as-of date,
-# so regenerating a past day reproduces it byte for byte.
-RUN_STAMPED: tuple[str, ...] = (RUN_METADATA, SUMS, DBT_DOCS, "gx/")
+# so regenerating a past day reproduces it byte for byte. The day page shows the
+# run that wrote it (run id, commit, time) in one marked block; the rest of it is
+# reproducible like the data files (RUN_STAMP_START .. RUN_STAMP_END).
+RUN_STAMPED: tuple[str, ...] = (RUN_METADATA, SUMS, DBT_DOCS, "gx/", DAY_PAGE)
+RUN_STAMP_START = "<!-- run stamp -->"
+RUN_STAMP_END = "<!-- /run stamp -->"
 
 
 def is_run_stamped(relative_path: str) -> bool:

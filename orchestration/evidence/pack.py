@@ -25,13 +25,13 @@ from orchestration.evidence.coverage_history import coverage_document, read_summ
 from orchestration.evidence.dbt_docs import generate_dbt_docs
 from orchestration.evidence.files import write_json
 from orchestration.evidence.gx_results import copy_gx_results, revalidate_missing
-from orchestration.evidence.pages import DayPage, write_index
+from orchestration.evidence.pages import DayPage, OwnerView, RunStamp, write_index
 from orchestration.evidence.policy_record import read_policy_record, write_policy_file
 from orchestration.evidence.run_metadata import build_run_metadata
 from orchestration.evidence.sampling import SamplingWindow, write_samples
 from orchestration.evidence.seal import sha256_of, write_sums
 from orchestration.evidence.signing import load_private_key
-from orchestration.evidence.table_exports import write_table_exports
+from orchestration.evidence.table_exports import read_rows, write_table_exports
 from orchestration.settings import (
     evidence_dir,
     evidence_includes_emails,
@@ -129,6 +129,13 @@ def _write_warehouse_files(
         "gx_validations": gx_validations,
         "file_rows": file_rows,
         "unresolved_scope": read_unresolved_scope(connection, day),
+        # The page shows the same rows, in the same order, as the files it links.
+        "owner": OwnerView(
+            chase_list=read_rows(connection, layout.CHASE_LIST, day),
+            manager_follow_up=read_rows(connection, layout.MANAGER_FOLLOW_UP, day),
+            forecast=read_rows(connection, layout.COVERAGE_FORECAST, day),
+            lapses_by_department=read_rows(connection, layout.LAPSES_BY_DEPARTMENT, day),
+        ),
     }
 
 
@@ -154,6 +161,7 @@ def _seal(build: _Build) -> Path:
         has_gx_data_docs=(build.staging / layout.GX_DATA_DOCS).is_file(),
         rule_fingerprint=build.metadata["rule_configuration"]["fingerprint_sha256"],
         include_emails=build.include_emails,
+        run_stamp=RunStamp.of(build.metadata),
         **build.page,
     )
     (build.staging / layout.DAY_PAGE).write_text(

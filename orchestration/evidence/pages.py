@@ -20,7 +20,14 @@ from markupsafe import Markup
 
 from orchestration.coverage import CoverageSummary
 from orchestration.evidence import layout
-from orchestration.evidence.charts import LARGE, SMALL, Series, line_chart, shared_floor
+from orchestration.evidence.charts import (
+    LARGE,
+    SMALL,
+    Series,
+    forecast_chart,
+    line_chart,
+    shared_floor,
+)
 from orchestration.evidence.coverage_history import CoverageTrend
 from orchestration.evidence.gx_results import GxValidation
 from orchestration.statuses import Status
@@ -34,6 +41,14 @@ FILE_DESCRIPTIONS: dict[str, str] = {
     layout.SCOPE_UNRESOLVED: "people whose scope the policy does not decide (unclassified or "
     "possible scope misses), with the rule they resemble; any fails the control",
     layout.REJECTS: "export rows that broke the data contract: line, column, rule, reason",
+    layout.CHASE_LIST: "who must act: failing (longest overdue first), due soon and in grace, "
+    "with reason, complete-by date, manager, skip-level manager and escalation level",
+    layout.MANAGER_FOLLOW_UP: "per manager: people failing, escalated, due soon or in grace, "
+    "and lapsing within 30, 60 and 90 days",
+    layout.COVERAGE_FORECAST: "projected coverage for each coming day if nobody completes "
+    "anything new, with the first day below 100%",
+    layout.LAPSES_BY_DEPARTMENT: "people lapsing within 30, 60 and 90 days, by department",
+    layout.LAPSES_BY_MANAGER: "people lapsing within 30, 60 and 90 days, by manager",
     layout.COVERAGE: "the day's coverage row and its department split",
     layout.COVERAGE_TREND: "coverage per day up to this one, overall and by department",
     layout.SAMPLING: "sampling window, seed, size and populations",
@@ -90,6 +105,57 @@ class Charts:
 
 
 @dataclass(frozen=True)
+class RunStamp:
+    """The run that wrote the page (from run_metadata.json)."""
+
+    run_id: str
+    git_commit: str | None
+    generated_at_utc: str
+
+    @classmethod
+    def of(cls, metadata: dict[str, Any]) -> RunStamp:
+        return cls(
+            run_id=metadata["run_id"],
+            git_commit=metadata["code_version"].get("git_commit"),
+            generated_at_utc=metadata["generated_at_utc"],
+        )
+
+
+@dataclass(frozen=True)
+class OwnerView:
+    """What the control owner acts on: rows of the chase list and forecast exports."""
+
+    # chase_list.csv: failing people first, the longest overdue first.
+    chase_list: list[dict[str, Any]]
+    manager_follow_up: list[dict[str, Any]]
+    forecast: list[dict[str, Any]]
+    lapses_by_department: list[dict[str, Any]]
+
+    @property
+    def failing(self) -> list[dict[str, Any]]:
+        return [row for row in self.chase_list if row["is_failing"]]
+
+    @property
+    def to_remind(self) -> list[dict[str, Any]]:
+        return [row for row in self.chase_list if not row["is_failing"]]
+
+    @property
+    def first_date_below_target(self) -> date | None:
+        return self.forecast[0]["first_date_below_target"] if self.forecast else None
+
+    def forecast_chart(self) -> Markup:
+        series = Series(
+            "projected coverage",
+            [(row["forecast_date"], row["coverage_pct"]) for row in self.forecast],
+        )
+        return forecast_chart(
+            "Projected coverage if nobody completes anything new",
+            series,
+            self.first_date_below_target,
+        )
+
+
+@dataclass(frozen=True)
 class DayPage:
     as_of_date: date
     summary: CoverageSummary
@@ -105,6 +171,8 @@ class DayPage:
     has_gx_data_docs: bool
     rule_fingerprint: str
     include_emails: bool
+    owner: OwnerView
+    run_stamp: RunStamp
 
     def _status_rows(self) -> list[tuple[Status, int, float | None]]:
         total = self.summary.in_scope_count
@@ -158,6 +226,16 @@ class DayPage:
             folder_name=folder_name,
             rule_fingerprint=self.rule_fingerprint,
             include_emails=self.include_emails,
+            owner=self.owner,
+            forecast_chart=self.owner.forecast_chart(),
+            chase_list_file=layout.CHASE_LIST,
+            manager_follow_up_file=layout.MANAGER_FOLLOW_UP,
+            forecast_file=layout.COVERAGE_FORECAST,
+            lapses_by_department_file=layout.LAPSES_BY_DEPARTMENT,
+            lapses_by_manager_file=layout.LAPSES_BY_MANAGER,
+            run_stamp=self.run_stamp,
+            run_stamp_start=Markup(layout.RUN_STAMP_START),
+            run_stamp_end=Markup(layout.RUN_STAMP_END),
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -59,6 +60,34 @@ TABLE_EXPORTS: tuple[TableExport, ...] = (
         "select * from main.fct_unmatched_lms_records where as_of_date = ? "
         "order by record_id, source_line",
     ),
+    # Who must act (rules §9): failing people first, the longest overdue first; then
+    # the due-soon and in-grace people by the date they must complete by.
+    TableExport(
+        (layout.CHASE_LIST,),
+        "select * from main.fct_chase_list where as_of_date = ? "
+        "order by is_failing desc, days_overdue desc nulls last, complete_by, employee_id",
+        per_person=True,
+    ),
+    TableExport(
+        (layout.MANAGER_FOLLOW_UP,),
+        "select * from main.fct_manager_follow_up where as_of_date = ? "
+        "order by failing_count desc, escalated_count desc, manager_id nulls last",
+    ),
+    # The lapse forecast (rules §10).
+    TableExport(
+        (layout.COVERAGE_FORECAST,),
+        "select * from main.fct_coverage_forecast where as_of_date = ? order by forecast_date",
+    ),
+    TableExport(
+        (layout.LAPSES_BY_DEPARTMENT,),
+        "select * from main.fct_lapses_ahead_by_department where as_of_date = ? "
+        "order by lapsing_within_30_days desc, lapsing_within_90_days desc, department",
+    ),
+    TableExport(
+        (layout.LAPSES_BY_MANAGER,),
+        "select * from main.fct_lapses_ahead_by_manager where as_of_date = ? "
+        "order by lapsing_within_30_days desc, lapsing_within_90_days desc, manager_id nulls last",
+    ),
     TableExport(
         (layout.REJECTS,),
         # The offending value stays in the warehouse: it may be personal data.
@@ -101,6 +130,19 @@ def read_export(
     if include_emails and export.per_person:
         table = with_work_emails(connection, table, as_of_date)
     return table
+
+
+def export_of(relative: str) -> TableExport:
+    return next(export for export in TABLE_EXPORTS if relative in export.files)
+
+
+def read_rows(
+    connection: duckdb.DuckDBPyConnection, relative: str, as_of_date: date
+) -> list[dict[str, Any]]:
+    """The rows of one export file, as the pages show them: the file's query and order,
+    never an email (the pages identify people by employee id only)."""
+    table = read_export(connection, export_of(relative), as_of_date, include_emails=False)
+    return table.to_pylist()
 
 
 def write_table_exports(

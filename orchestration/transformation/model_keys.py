@@ -18,3 +18,12 @@ EXCEPTIONS_IN_FORCE_KEY = get_asset_key_for_model(
     [compliance_dbt_models], "fct_exceptions_in_force"
 )
 UNRESOLVED_SCOPE_KEY = get_asset_key_for_model([compliance_dbt_models], "fct_scope_unresolved")
+CHASE_LIST_KEY = get_asset_key_for_model([compliance_dbt_models], "fct_chase_list")
+MANAGER_FOLLOW_UP_KEY = get_asset_key_for_model([compliance_dbt_models], "fct_manager_follow_up")
+COVERAGE_FORECAST_KEY = get_asset_key_for_model([compliance_dbt_models], "fct_coverage_forecast")
+LAPSES_BY_DEPARTMENT_KEY = get_asset_key_for_model(
+    [compliance_dbt_models], "fct_lapses_ahead_by_department"
+)
+LAPSES_BY_MANAGER_KEY = get_asset_key_for_model(
+    [compliance_dbt_models], "fct_lapses_ahead_by_manager"
+)

@@ -1,22 +1,26 @@
 """The auditor pages in a real headless Chromium: no console error, the coverage figure
-visible, the trend charts drawn, and every link resolving to a file of the folder. And,
-rendered from plain data: statuses from the seed, every value escaped."""
+visible, the trend charts drawn, every link resolving to a file of the folder, and the
+owner's view: every failing person, the due-soon list, the managers and the forecast.
+And, rendered from plain data: statuses from the seed, every value escaped."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import duckdb
 import pytest
+import yaml
 
 from orchestration.coverage import CoverageSummary
 from orchestration.evidence import layout
 from orchestration.evidence.coverage_history import CoverageTrend, TrendPoint
 from orchestration.evidence.gx_results import GxValidation
-from orchestration.evidence.pages import DayPage, write_index
+from orchestration.evidence.pages import DayPage, OwnerView, RunStamp, write_index
 from orchestration.statuses import Status, load_statuses
 from tests.evidence.browser import Chromium, chromium_executable
 from tests.evidence.conftest import DAYS, END_DATE
@@ -179,6 +183,52 @@ def _day_page(statuses: tuple[Status, ...]) -> DayPage:
         has_gx_data_docs=False,
         rule_fingerprint="f" * 64,
         include_emails=False,
+        owner=OwnerView(
+            chase_list=[
+                {
+                    "employee_id": "E2",
+                    "department": MARKUP,
+                    "manager_id": MARKUP,
+                    "skip_level_manager_id": None,
+                    "status": "overdue",
+                    "is_failing": True,
+                    "chase_reason": "lapsed: completion expired",
+                    "complete_by": date(2026, 10, 1),
+                    "days_overdue": 57,
+                    "escalation_level": 2,
+                }
+            ],
+            manager_follow_up=[
+                {
+                    "manager_id": MARKUP,
+                    "in_scope_count": 8,
+                    "failing_count": 1,
+                    "escalated_count": 1,
+                    "due_soon_or_in_grace_count": 0,
+                    "most_days_overdue": 57,
+                    "lapsing_within_30_days": 0,
+                    "lapsing_within_60_days": 0,
+                    "lapsing_within_90_days": 1,
+                }
+            ],
+            forecast=[
+                {
+                    "forecast_date": END_DATE + timedelta(days=days),
+                    "coverage_pct": 12.5,
+                    "first_date_below_target": END_DATE + timedelta(days=1),
+                }
+                for days in (1, 2)
+            ],
+            lapses_by_department=[
+                {
+                    **department,
+                    "lapsing_within_30_days": 0,
+                    "lapsing_within_60_days": 0,
+                    "lapsing_within_90_days": 1,
+                }
+            ],
+        ),
+        run_stamp=RunStamp(MARKUP, None, "2026-11-27T06:00:00+00:00"),
     )
 
 
@@ -202,7 +252,8 @@ def test_the_status_table_is_the_seed_in_precedence_order() -> None:
 def test_every_value_from_the_data_is_escaped() -> None:
     html = _day_page(load_statuses()).render(f"{END_DATE}<i>")
     assert "<b onclick" not in html and "<i>" not in html
-    assert html.count("&lt;b onclick=&#34;x()&#34;&gt;R&amp;D&lt;/b&gt;") >= 6  # tables, GX, chart
+    # Tables, GX, chart, the failing list, managers, lapses and the run stamp.
+    assert html.count("&lt;b onclick=&#34;x()&#34;&gt;R&amp;D&lt;/b&gt;") >= 11
     assert "<script" not in html and 'src="http' not in html and 'href="http' not in html
 
 
@@ -231,3 +282,174 @@ def test_the_index_counts_failing_people_from_the_coverage_row(tmp_path: Path) -
         (f'<a href="{DAYS[0]}/index.html">{DAYS[0]}</a>', "4"),
     ]
     assert "n/a" in cells[0][3] and MARKUP not in html
+
+
+OWNER_JS = """(() => {
+  const rows = id => Array.from(document.querySelectorAll(`#${id} tbody tr`))
+    .map(tr => Array.from(tr.querySelectorAll('td')).map(td => td.textContent.trim()));
+  const table = document.getElementById('failing-people');
+  const chart = document.querySelector('#forecast-chart svg');
+  const visible = element => {
+    const box = element.getBoundingClientRect();
+    return box.width > 0 && box.height > 0;
+  };
+  return {
+    failing: rows('failing-people'),
+    failingVisible: table ? visible(table) : false,
+    dueSoon: rows('due-soon-people'),
+    managers: rows('manager-follow-up'),
+    departments: rows('lapses-by-department'),
+    chart: chart && {
+      visible: visible(chart),
+      points: chart.querySelector('polyline.line').getAttribute('points')
+        .trim().split(/\\s+/).length,
+      targets: chart.querySelectorAll('line.target').length,
+      firstFail: (chart.querySelector('.first-fail-label') || {}).textContent || null,
+    },
+    firstDate: document.getElementById('first-date-below-target').textContent.trim(),
+    runId: document.getElementById('run-id').textContent.trim(),
+    commit: document.getElementById('git-commit').textContent.trim(),
+    generatedAt: document.getElementById('generated-at').textContent.trim(),
+  };
+})()"""
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def owner_view(browser: Chromium, evidence_run) -> dict:
+    browser.open((evidence_run.day(END_DATE) / layout.DAY_PAGE).as_uri())
+    assert browser.errors.messages == []
+    return browser.evaluate(OWNER_JS)
+
+
+def test_the_day_page_lists_every_failing_person_longest_overdue_first(
+    owner_view: dict, evidence_run
+) -> None:
+    folder = evidence_run.day(END_DATE)
+    # Independent of the chase list: the failing people of the status table itself.
+    in_scope = _csv(folder / f"{layout.IN_SCOPE}.csv")
+    failing = {row["employee_id"]: row for row in in_scope if row["is_failing"] == "true"}
+    assert len(failing) > 10, "the sample day has people failing"
+    shown = owner_view["failing"]
+    assert owner_view["failingVisible"]
+    ids = [row[1] for row in shown]
+    assert sorted(ids) == sorted(failing) and len(ids) == len(set(ids)), "all of them, no cap"
+    columns = {row[1]: row for row in shown}
+    for employee_id, person in failing.items():
+        _, _, department, manager, _, status, _, days_overdue, _, escalation = columns[employee_id]
+        assert (department, manager, status) == (
+            person["department"],
+            person["manager_id"],
+            person["status"],
+        )
+        assert days_overdue == person["days_overdue"]
+        assert escalation in {"1", "2"}
+    overdue = [int(row[7]) for row in shown]
+    assert overdue == sorted(overdue, reverse=True)
+    # Lapsed and never-completed people are both on it.
+    assert {"overdue", "never_completed"} <= {row[5] for row in shown}
+    # The list is the CSV of the folder, row for row.
+    chase_list = _csv(folder / layout.CHASE_LIST)
+    assert ids == [row["employee_id"] for row in chase_list if row["is_failing"] == "true"]
+
+
+def test_the_day_page_lists_the_people_due_soon(owner_view: dict, evidence_run) -> None:
+    folder = evidence_run.day(END_DATE)
+    in_scope = _csv(folder / f"{layout.IN_SCOPE}.csv")
+    due_soon = {row["employee_id"] for row in in_scope if row["is_due_soon"] == "true"}
+    shown = {row[0]: row[4] for row in owner_view["dueSoon"]}
+    assert due_soon and due_soon <= set(shown)
+    assert all(shown[employee_id] == "due soon" for employee_id in due_soon)
+    # Everybody else on it is a new starter still in grace.
+    in_grace = {row["employee_id"] for row in in_scope if row["status"] == "in_grace_period"}
+    assert set(shown) - due_soon <= in_grace
+
+
+def test_the_day_page_has_one_row_per_manager(owner_view: dict, evidence_run) -> None:
+    in_scope = _csv(evidence_run.day(END_DATE) / f"{layout.IN_SCOPE}.csv")
+    managers = {row["manager_id"] or "(no manager)" for row in in_scope}
+    shown = owner_view["managers"]
+    assert sorted(row[0] for row in shown) == sorted(managers)
+    failing_by_manager: dict[str, int] = {}
+    for row in in_scope:
+        if row["is_failing"] == "true":
+            manager = row["manager_id"] or "(no manager)"
+            failing_by_manager[manager] = failing_by_manager.get(manager, 0) + 1
+    assert {row[0]: int(row[2]) for row in shown if row[2] != "0"} == failing_by_manager
+
+
+def _covered_on(person: dict[str, str], day: date) -> bool:
+    """Rules §10 read independently from the status table: who is still covered on a day."""
+    if person["is_compliant"] != "true":
+        return False
+    if person["employment_status"] == "leave":
+        return True
+    if person["has_active_exception"] == "true" and not person["exception_expires_on"]:
+        return True
+    ends = [person["grace_ends_on"]] if person["grace_ends_on"] >= END_DATE.isoformat() else []
+    if person["is_current"] == "true":
+        ends.append(person["due_on"])
+    if person["has_active_exception"] == "true":
+        ends.append(person["exception_expires_on"])
+    return any(day <= date.fromisoformat(end) for end in ends)
+
+
+def test_the_day_page_charts_the_forecast_with_target_and_first_failing_date(
+    owner_view: dict, evidence_run
+) -> None:
+    folder = evidence_run.day(END_DATE)
+    forecast = _csv(folder / layout.COVERAGE_FORECAST)
+    policy = yaml.safe_load((folder / layout.POLICY).read_text())
+    assert len(forecast) == policy["reminders"]["forecast_days"]
+    in_scope = _csv(folder / f"{layout.IN_SCOPE}.csv")
+    for row in forecast:
+        day = date.fromisoformat(row["forecast_date"])
+        covered = sum(_covered_on(person, day) for person in in_scope)
+        assert int(row["covered_count"]) == covered, day
+    below = [row["forecast_date"] for row in forecast if row["meets_target"] == "false"]
+    first = below[0]
+    assert {row["first_date_below_target"] for row in forecast} == {first}
+    chart = owner_view["chart"]
+    assert chart["visible"] and chart["points"] == len(forecast) and chart["targets"] == 1
+    assert chart["firstFail"] == f"first below 100%: {first}"
+    assert owner_view["firstDate"] == f"The control would first fail on {first}."
+    departments = _csv(folder / layout.LAPSES_BY_DEPARTMENT)
+    assert sorted(row[0] for row in owner_view["departments"]) == sorted(
+        row["department"] for row in departments
+    )
+
+
+def test_the_day_page_names_the_run_commit_and_time(owner_view: dict, evidence_run) -> None:
+    metadata = json.loads((evidence_run.day(END_DATE) / layout.RUN_METADATA).read_text())
+    assert owner_view["runId"] == metadata["run_id"] == evidence_run.results[END_DATE].run_id
+    assert owner_view["commit"] == metadata["code_version"]["git_commit"]
+    assert owner_view["generatedAt"] == metadata["generated_at_utc"]
+
+
+OWNER_MARTS = (
+    "fct_chase_list",
+    "fct_manager_follow_up",
+    "fct_coverage_forecast",
+    "fct_lapses_ahead_by_department",
+    "fct_lapses_ahead_by_manager",
+)
+
+
+@pytest.mark.parametrize("table", OWNER_MARTS)
+def test_the_owner_marts_keep_every_day(evidence_run, table: str) -> None:
+    """Each day's run adds its own slice; the later run leaves the earlier day's rows."""
+    with duckdb.connect(str(evidence_run.warehouse), read_only=True) as connection:
+        days = connection.execute(
+            f"select as_of_date, count(*) from main.{table} group by 1 order by 1"
+        ).fetchall()
+        forecast_days = connection.execute(
+            "select forecast_days from policy.policy_documents where as_of_date = ?", [END_DATE]
+        ).fetchone()[0]
+    assert [day for day, _ in days] == list(DAYS)
+    assert all(rows > 0 for _, rows in days)
+    if table == "fct_coverage_forecast":
+        assert [rows for _, rows in days] == [forecast_days] * len(DAYS)

@@ -1,0 +1,22 @@
+-- Rule §10 by department: the people covered on D whose coverage ends within 30, 60 and
+-- 90 days if nothing changes (each window includes the shorter ones), split by the
+-- department of each in-scope person.
+with coverage_ends as (
+    select
+        as_of_date,
+        coalesce(department, '(no department)') as department,
+        is_covered_on_as_of_date,
+        {{ dbt.datediff('as_of_date', 'lapses_on', 'day') }} as days_until_lapse
+    from {{ ref('int_training_coverage_ends') }}
+)
+
+select
+    as_of_date,
+    department,
+    count(*) as in_scope_count,
+    count(case when is_covered_on_as_of_date then 1 end) as covered_count,
+    count(case when days_until_lapse <= 30 then 1 end) as lapsing_within_30_days,
+    count(case when days_until_lapse <= 60 then 1 end) as lapsing_within_60_days,
+    count(case when days_until_lapse <= 90 then 1 end) as lapsing_within_90_days
+from coverage_ends
+group by as_of_date, department
