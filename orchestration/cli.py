@@ -164,14 +164,39 @@ def evidence(as_of_date: date) -> int:
 
 
 @compliance.command(
-    help="Re-hash evidence folders; list changed, missing and extra files. FOLDER is a day's "
-    f"folder, or the evidence root to check every day (default: {EVIDENCE_DIR_VAR})."
+    help="Re-hash evidence folders; list changed, missing and extra files, and walk the seal "
+    "log: every entry chained, each day's folder as its latest entry sealed it. FOLDER is a "
+    "day's folder, or the evidence root to check every day and the whole log (default: "
+    f"{EVIDENCE_DIR_VAR})."
 )
 @click.argument("folder", type=FOLDER, required=False, default=evidence_dir)
-def verify(folder: Path) -> int:
+@click.option(
+    "--public-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ed25519 public key (PEM): every seal log entry must carry its valid signature.",
+)
+@click.option(
+    "--known-entry",
+    "known_entries",
+    multiple=True,
+    metavar="SHA256",
+    help="A seal log entry hash kept outside the pipeline host (the daily alert carries the "
+    "latest): it must be in the log. Repeatable.",
+)
+def verify(folder: Path, public_key: Path | None, known_entries: tuple[str, ...]) -> int:
     from orchestration.evidence.commands import verify as verify_folders
+    from orchestration.evidence.signing import KeyFileError, load_public_key
 
-    return verify_folders(folder.resolve())
+    for known in known_entries:
+        if not re.fullmatch(r"[0-9a-fA-F]{64}", known):
+            raise click.BadParameter(
+                f"{known!r} is not a SHA-256 in hex", param_hint="--known-entry"
+            )
+    try:
+        key = load_public_key(public_key.resolve()) if public_key else None
+    except KeyFileError as error:
+        raise click.BadParameter(str(error), param_hint="--public-key") from error
+    return verify_folders(folder.resolve(), public_key=key, known_entries=known_entries)
 
 
 @compliance.command(help="Draw a reproducible sample of a sampling population (CSV on stdout).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dagster import Definitions, in_process_executor
 
 from orchestration.alerting.sensors import compliance_alert_sensor, compliance_freshness_sensor
+from orchestration.connectors.assets import source_assets
 from orchestration.evidence.assets import evidence_pack
 from orchestration.ingestion.assets import landing_exports
 from orchestration.landing import LandingZoneResource
@@ -18,7 +19,14 @@ from orchestration.validation.checks import gx_asset_checks
 from orchestration.warehouse import WarehouseResource
 
 defs = Definitions(
-    assets=[landing_exports, policy, compliance_dbt_models, reminders_log, evidence_pack],
+    assets=[
+        *source_assets,
+        landing_exports,
+        policy,
+        compliance_dbt_models,
+        reminders_log,
+        evidence_pack,
+    ],
     asset_checks=gx_asset_checks,
     jobs=[daily_compliance_job],
     schedules=[daily_compliance_schedule],

@@ -23,6 +23,7 @@ TIMEZONE_VAR = "COMPLIANCE_TIMEZONE"
 DOCS_DIR_VAR = "COMPLIANCE_DOCS_DIR"
 EVIDENCE_DIR_VAR = "COMPLIANCE_EVIDENCE_DIR"
 EVIDENCE_INCLUDE_EMAILS_VAR = "COMPLIANCE_EVIDENCE_INCLUDE_EMAILS"
+EVIDENCE_SIGNING_KEY_VAR = "COMPLIANCE_EVIDENCE_SIGNING_KEY"
 SAMPLE_SEED_VAR = "COMPLIANCE_SAMPLE_SEED"
 SAMPLE_SIZE_VAR = "COMPLIANCE_SAMPLE_SIZE"
 FRESHNESS_DEADLINE_VAR = "COMPLIANCE_FRESHNESS_DEADLINE"
@@ -43,6 +44,21 @@ PG_USER_VAR = "COMPLIANCE_PG_USER"
 PG_PASSWORD_VAR = "COMPLIANCE_PG_PASSWORD"
 PG_DATABASE_VAR = "COMPLIANCE_PG_DATABASE"
 PG_SCHEMA_VAR = "COMPLIANCE_PG_SCHEMA"
+# Connectors (docs/connectors.md): which system fills each export, and how to reach it.
+HR_SOURCE_VAR = "COMPLIANCE_HR_SOURCE"
+LMS_SOURCE_VAR = "COMPLIANCE_LMS_SOURCE"
+CONNECTOR_MAPPING_VAR = "COMPLIANCE_CONNECTOR_MAPPING"
+CONNECTOR_MAX_ATTEMPTS_VAR = "COMPLIANCE_CONNECTOR_MAX_ATTEMPTS"
+BAMBOOHR_SUBDOMAIN_VAR = "COMPLIANCE_BAMBOOHR_SUBDOMAIN"
+BAMBOOHR_API_KEY_VAR = "COMPLIANCE_BAMBOOHR_API_KEY"
+BAMBOOHR_BASE_URL_VAR = "COMPLIANCE_BAMBOOHR_BASE_URL"
+WORKDAY_REPORT_URL_VAR = "COMPLIANCE_WORKDAY_REPORT_URL"
+WORKDAY_USERNAME_VAR = "COMPLIANCE_WORKDAY_USERNAME"
+WORKDAY_PASSWORD_VAR = "COMPLIANCE_WORKDAY_PASSWORD"
+KNOWBE4_API_KEY_VAR = "COMPLIANCE_KNOWBE4_API_KEY"
+KNOWBE4_BASE_URL_VAR = "COMPLIANCE_KNOWBE4_BASE_URL"
+SCW_API_KEY_VAR = "COMPLIANCE_SCW_API_KEY"
+SCW_BASE_URL_VAR = "COMPLIANCE_SCW_BASE_URL"
 
 DEFAULTS: dict[str, str] = {
     LANDING_DIR_VAR: str(DATA_DIR / "sample_landing"),
@@ -55,6 +71,8 @@ DEFAULTS: dict[str, str] = {
     EVIDENCE_DIR_VAR: str(DATA_DIR / "evidence"),
     # Work emails are personal data: auditor evidence carries employee ids unless asked.
     EVIDENCE_INCLUDE_EMAILS_VAR: "false",
+    # An Ed25519 private key (PEM) that signs every seal log entry; unset: entries unsigned.
+    EVIDENCE_SIGNING_KEY_VAR: "",
     SAMPLE_SEED_VAR: "20261127",
     SAMPLE_SIZE_VAR: "25",
     # Today's run must have succeeded by then (HH:MM in COMPLIANCE_TIMEZONE).
@@ -79,7 +97,27 @@ DEFAULTS: dict[str, str] = {
     PG_DATABASE_VAR: "compliance",
     # Marts land in `main` as on DuckDB, so auditors' queries run unchanged on both.
     PG_SCHEMA_VAR: "main",
+    # csv: the exports are dropped into the landing zone by someone else (no pull).
+    HR_SOURCE_VAR: "csv",
+    LMS_SOURCE_VAR: "csv",
+    CONNECTOR_MAPPING_VAR: "",
+    # Per request, 429/503/5xx and timeouts included; then the pull fails naming the host.
+    CONNECTOR_MAX_ATTEMPTS_VAR: "5",
+    BAMBOOHR_SUBDOMAIN_VAR: "",
+    BAMBOOHR_BASE_URL_VAR: "",
+    WORKDAY_REPORT_URL_VAR: "",
+    WORKDAY_USERNAME_VAR: "",
+    KNOWBE4_BASE_URL_VAR: "https://us.api.knowbe4.com",
+    SCW_BASE_URL_VAR: "https://portal-api.securecodewarrior.com/api/v2",
 }
+
+# Credentials: read when a pull starts, never given a default, never logged or stored.
+SECRET_VARS = (
+    BAMBOOHR_API_KEY_VAR,
+    WORKDAY_PASSWORD_VAR,
+    KNOWBE4_API_KEY_VAR,
+    SCW_API_KEY_VAR,
+)
 
 
 def setting(name: str) -> str:
@@ -132,6 +170,11 @@ def reminders_top_of_list() -> int:
     return int(setting(REMINDERS_TOP_OF_LIST_VAR))
 
 
+def evidence_signing_key_file() -> Path | None:
+    value = setting(EVIDENCE_SIGNING_KEY_VAR)
+    return Path(value).expanduser().resolve() if value else None
+
+
 def sample_seed() -> int:
     return int(setting(SAMPLE_SEED_VAR))
 
@@ -148,4 +191,46 @@ def postgres_connection() -> dict[str, str]:
         "user": setting(PG_USER_VAR),
         "password": os.environ.get(PG_PASSWORD_VAR, DEFAULTS[PG_PASSWORD_VAR]),
         "dbname": setting(PG_DATABASE_VAR),
+    }
+
+
+def hr_source() -> str:
+    return setting(HR_SOURCE_VAR).lower()
+
+
+def lms_source() -> str:
+    return setting(LMS_SOURCE_VAR).lower()
+
+
+def connector_mapping_file() -> Path | None:
+    value = setting(CONNECTOR_MAPPING_VAR)
+    return Path(value).expanduser().resolve() if value else None
+
+
+def connector_max_attempts() -> int:
+    return max(1, int(setting(CONNECTOR_MAX_ATTEMPTS_VAR)))
+
+
+def bamboohr_base_url() -> str:
+    """The API root: COMPLIANCE_BAMBOOHR_BASE_URL, else BambooHR's gateway for the subdomain."""
+    explicit = setting(BAMBOOHR_BASE_URL_VAR)
+    if explicit:
+        return explicit
+    subdomain = setting(BAMBOOHR_SUBDOMAIN_VAR)
+    return f"https://api.bamboohr.com/api/gateway.php/{subdomain}/v1" if subdomain else ""
+
+
+def secret(name: str) -> str:
+    """A credential from the environment ("" when unset); callers keep it out of every output."""
+    if name not in SECRET_VARS:
+        raise KeyError(f"{name} is not a credential setting")
+    return os.environ.get(name, "").strip()
+
+
+def dlt_environment() -> dict[str, str]:
+    """dlt's own settings: no telemetry, and its files under the project's data folder."""
+    return {
+        "RUNTIME__DLTHUB_TELEMETRY": "false",
+        "DLT_DATA_DIR": str(DATA_DIR / "dlt"),
+        "DLT_PROJECT_DIR": str(DATA_DIR / "dlt"),
     }

@@ -13,12 +13,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.cli import materialize_command
-from orchestration.dagster_home import prepare_dagster_home
-from orchestration.transformation.project import prepare_manifest
+# No `orchestration` import at this module's level: importing the package loads the
+# Dagster definitions, which read target/manifest.json, and that must be re-parsed first.
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BIN_DIR = Path(sys.executable).parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 
 # Tests that share one of these (expensive, session-scoped) stay in one process under
@@ -29,10 +29,16 @@ SHARED_SESSION_FIXTURES = ("evidence_run",)
 def pytest_configure(config: pytest.Config) -> None:
     """Parses the dbt project as it is now, once: in the process that runs the tests or,
     under pytest-xdist, in the controller before any worker starts (two parses writing the
-    same target/ at once would clash)."""
+    same target/ at once would clash). It runs in a subprocess, before anything imports
+    the definitions, so a manifest left by another checkout is never the one loaded."""
     if hasattr(config, "workerinput") or config.option.collectonly or config.option.help:
         return
-    prepare_manifest(force=True)
+    subprocess.run(
+        [str(BIN_DIR / "dbt"), "--quiet", "parse"],
+        cwd=DBT_PROJECT_DIR,
+        env={**os.environ, "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)},
+        check=True,
+    )
 
 
 def _xdist_group(item: pytest.Item) -> str:
@@ -50,6 +56,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # Groups with slow scenarios first, so no long one is left to run alone at the end.
     slow_groups = {_xdist_group(item) for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: _xdist_group(item) not in slow_groups)
+
+
+def _materialize_command(as_of_date: date) -> list[str]:
+    from orchestration.cli import materialize_command
+
+    return materialize_command(as_of_date)
 
 
 class FolderLayout:
@@ -86,6 +98,8 @@ class PipelineFolders(FolderLayout):
 
     def environment(self) -> dict[str, str]:
         # As `compliance` does: the storage exists before any of the test's processes start.
+        from orchestration.dagster_home import prepare_dagster_home
+
         prepare_dagster_home(self.dagster_home)
         return {
             **os.environ,
@@ -100,7 +114,7 @@ class PipelineFolders(FolderLayout):
     def materialize(self, as_of_date: date) -> subprocess.CompletedProcess[str]:
         """The data contract's command, exactly as a user runs it."""
         return subprocess.run(
-            materialize_command(as_of_date),
+            _materialize_command(as_of_date),
             cwd=PROJECT_ROOT,
             env=self.environment(),
             capture_output=True,

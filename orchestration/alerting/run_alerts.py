@@ -10,6 +10,7 @@ from typing import Any
 from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
 
 from orchestration.alerting.channels import Alert
+from orchestration.evidence.seal_alert import seal_entry_lines
 from orchestration.validation import check_names
 
 BASE_URL_VAR = "COMPLIANCE_DAGSTER_BASE_URL"
@@ -137,5 +138,6 @@ def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) ->
             f"  - {failure.check_name} on {failure.asset} ({_plain(failure.severity)})"
             for failure in failures
         )
+    lines.extend(seal_entry_lines(instance, run_id))
     lines.append(f"Run: {run_url(run_id)}")
     return Alert(subject=headline, text="\n".join([headline, *lines]))

@@ -60,8 +60,8 @@ AFTER_CHECKS_PRIORITY = "-10"
     group_name="evidence",
     description="The day's sealed evidence folder for auditors: population and statuses, "
     "scope decisions, exceptions, unmatched records, coverage, the chase list and lapse "
-    "forecast, samples, GX results and "
-    "Data Docs, dbt docs, run metadata, pages and SHA256SUMS.",
+    "forecast, samples, GX results and their pages, dbt docs, run metadata, pages and "
+    "SHA256SUMS, chained in the seal log.",
     partitions_def=daily_as_of_dates,
     deps=list(EVIDENCE_DEPS),
     op_tags={"dagster/priority": AFTER_CHECKS_PRIORITY},
@@ -83,6 +83,7 @@ def evidence_pack(
             "day_page": MetadataValue.path(str(pack.folder / layout.DAY_PAGE)),
             "file_count": pack.file_count,
             "sha256sums_sha256": pack.sums_sha256,
+            "seal_entry_sha256": pack.seal_entry_sha256,
             "control_passed": pack.control_passed,
             "coverage_pct": MetadataValue.float(pack.coverage_pct)
             if pack.coverage_pct is not None

@@ -6,6 +6,9 @@ READ_ONLY under the database name the models use, so generating docs takes no
 DuckDB write lock and fits the warehouse's shared (reader) lock. dbt writes into a
 temporary target path, never the project's target/ that the daily run uses.
 
+The page embeds the manifest and catalog and carries its scripts and styles inline;
+the only outside request it could make is dbt's usage tracker, which stays off.
+
 The as-of date goes by environment, not --vars, so the parse of one day's docs
 (kept in target/evidence_docs/) serves the next day's: dbt re-parses only what
 changed instead of the whole project.
@@ -89,8 +92,14 @@ def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path)
         result = subprocess.run(
             command,
             cwd=DBT_PROJECT_DIR,
-            # Compiled SQL in the docs shows the exact as-of date the models ran for.
-            env={**os.environ, AS_OF_DATE_VAR: as_of_date.isoformat()},
+            env={
+                **os.environ,
+                # Compiled SQL in the docs shows the exact as-of date the models ran for.
+                AS_OF_DATE_VAR: as_of_date.isoformat(),
+                # The page loads a tracker from a CDN when the manifest says usage stats
+                # are on; evidence pages open offline and never call out.
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+            },
             capture_output=True,
             text=True,
             timeout=TIMEOUT_SECONDS,

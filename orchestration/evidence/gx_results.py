@@ -1,10 +1,10 @@
-"""The day's GX validation results and Data Docs, copied into the evidence folder.
+"""The day's GX validation results, copied into the evidence folder, and their pages.
 
 The daily run's GX asset checks write them to gx_output_dir(D); the evidence step runs
 after those checks (lower op priority), so it copies the results of its own run.
-Results are stored flat as gx/validations/<checkpoint>.json. The day's Data Docs
-are rendered here, once, from every stored result, and copied as GX wrote them
-(their links point at GX's own timestamped paths).
+Results are stored flat as gx/validations/<checkpoint>.json. The pages that show them
+(gx_pages.py) are the project's own, not GX's Data Docs, which load their scripts,
+styles and logo from the internet; those are still built, in the docs folder only.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 from orchestration.evidence import layout
+from orchestration.evidence.gx_pages import ValidationPage, validation_page, write_validation_pages
 from orchestration.validation.checks import GX_CHECK_SPECS, gx_output_dir
 from orchestration.validation.gx_runner import build_data_docs, run_checkpoint
 
@@ -62,6 +63,7 @@ def copy_gx_results(
 ) -> list[GxValidation]:
     output_dir = gx_output_dir(as_of_date)
     validations = []
+    pages: list[ValidationPage] = []
     for spec in GX_CHECK_SPECS:
         source = _latest_result(output_dir, spec.checkpoint)
         common = {
@@ -81,6 +83,9 @@ def copy_gx_results(
         (folder / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, folder / relative)
         result = json.loads(source.read_text())
+        pages.append(
+            validation_page(spec.checkpoint, spec.check_name, common["asset"], relative, result)
+        )
         outcomes = [item["success"] for item in result.get("results", [])]
         validations.append(
             GxValidation(
@@ -92,9 +97,12 @@ def copy_gx_results(
                 failed=outcomes.count(False),
             )
         )
-    if any(validation.file for validation in validations):
-        docs = build_data_docs(output_dir).parent
-        shutil.copytree(docs, (folder / layout.GX_DATA_DOCS).parent)
+    if pages:
+        missing = [validation.checkpoint for validation in validations if validation.file is None]
+        write_validation_pages(folder, as_of_date.isoformat(), pages, missing)
+        # GX's own Data Docs stay in the docs folder, for operators: the asset checks'
+        # metadata links them. They load from the internet, so no evidence page does.
+        build_data_docs(output_dir)
     else:
-        log(f"no GX results, so no Data Docs, for {as_of_date} in {output_dir}")
+        log(f"no GX results, so no validation pages, for {as_of_date} in {output_dir}")
     return validations

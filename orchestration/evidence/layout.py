@@ -2,7 +2,8 @@
 
 `<evidence>/<YYYY-MM-DD>/` is the sealed unit: SHA256SUMS covers every file in it.
 `<evidence>/index.html` lists the days and changes whenever a day is added, so it
-stays outside every seal.
+stays outside every seal. `<evidence>/seal_log.jsonl` chains every seal of every day
+(seal_log.py): it is appended to, never rewritten.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 DAY_PAGE = "index.html"
 ROOT_INDEX = "index.html"
+SEAL_LOG = "seal_log.jsonl"
 SUMS = "SHA256SUMS"
 
 IN_SCOPE = "population/in_scope"  # .csv and .parquet

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 
 from orchestration.csv_files import write_csv
-from orchestration.evidence import layout
+from orchestration.evidence import layout, seal_log
 from orchestration.evidence.coverage_history import coverage_document, read_summary, read_trend
 from orchestration.evidence.dbt_docs import generate_dbt_docs
 from orchestration.evidence.files import write_json
@@ -30,10 +30,12 @@ from orchestration.evidence.policy_record import read_policy_record, write_polic
 from orchestration.evidence.run_metadata import build_run_metadata
 from orchestration.evidence.sampling import SamplingWindow, write_samples
 from orchestration.evidence.seal import sha256_of, write_sums
+from orchestration.evidence.signing import load_private_key
 from orchestration.evidence.table_exports import read_rows, write_table_exports
 from orchestration.settings import (
     evidence_dir,
     evidence_includes_emails,
+    evidence_signing_key_file,
     sample_seed,
     sample_size,
 )
@@ -49,6 +51,8 @@ class EvidencePack:
     sums_sha256: str
     coverage_pct: float | None
     control_passed: bool
+    # The seal log entry this build appended (seal_log.py).
+    seal_entry_sha256: str
     seconds_by_step: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -184,9 +188,13 @@ def write_evidence_pack(
     produced_by: str,
     root: Path | None = None,
     revalidate_missing_gx: bool = False,
+    seal_reason: str = seal_log.DAILY_RUN,
     log: Callable[[str], None] = print,
 ) -> EvidencePack:
     root = root or evidence_dir()
+    # A configured key that cannot be read fails the build before any work, not at the seal.
+    key_file = evidence_signing_key_file()
+    signing_key = load_private_key(key_file) if key_file else None
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{as_of_date.isoformat()}.building-", dir=root))
     staging.chmod(0o755)  # mkdtemp's 0700 would hide the folder from auditors' accounts
@@ -210,8 +218,14 @@ def write_evidence_pack(
             sums = _seal(build)
             file_count = len(sums.read_text().splitlines())
             final = layout.day_folder(root, as_of_date)
-            _swap_in(staging, final)
-            write_index(root)
+            sums_sha256 = sha256_of(sums)
+            with seal_log.locked(root):
+                seal_log.last_entry(seal_log.log_path(root))  # refuses a broken log first
+                _swap_in(staging, final)
+                entry = seal_log.append_seal(
+                    root, as_of_date, sums_sha256, seal_reason, signing_key
+                )
+                write_index(root)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -220,7 +234,8 @@ def write_evidence_pack(
         folder=final,
         as_of_date=as_of_date,
         file_count=file_count,
-        sums_sha256=sha256_of(final / layout.SUMS),
+        sums_sha256=sums_sha256,
+        seal_entry_sha256=entry["entry_sha256"],
         coverage_pct=summary.coverage_pct,
         control_passed=summary.control_passed,
         seconds_by_step=build.seconds,

@@ -87,7 +87,8 @@ def input_files(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> list
     cursor = connection.execute(
         f"""
         select source, source_file, file_present, sha256, size_bytes, record_count,
-               loaded_row_count, rejected_row_count, extra_columns, loaded_at
+               loaded_row_count, rejected_row_count, extra_columns, loaded_at,
+               pulled_from, raw_responses
         from {AUDIT_TABLE}
         where as_of_date = ?
         order by source

@@ -45,6 +45,8 @@ class VerifyReport:
     extra: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     checked: int = 0
+    # How the seal log records this folder's SHA256SUMS, once checked against it.
+    sealed: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -52,7 +54,8 @@ class VerifyReport:
 
     def render(self) -> str:
         if self.ok:
-            return f"OK  {self.folder}: {self.checked} files match {SUMS}"
+            sealed = f", {self.sealed}" if self.sealed else ""
+            return f"OK  {self.folder}: {self.checked} files match {SUMS}{sealed}"
         lines = [f"FAILED  {self.folder}"]
         lines += [f"  problem  {problem}" for problem in self.problems]
         lines += [f"  changed  {path}" for path in self.changed]

@@ -13,7 +13,9 @@ from dagster import (
     multi_asset,
 )
 
-from orchestration.ingestion.contract import CONTRACTS
+from orchestration.connectors.assets import source_asset_key
+from orchestration.connectors.trace import TraceError, record_pull
+from orchestration.ingestion.contract import CONTRACTS, EXCEPTIONS
 from orchestration.ingestion.errors import ExportError
 from orchestration.ingestion.landing_tables import LANDING_SCHEMA
 from orchestration.ingestion.loader import LoadReport, load_export
@@ -70,6 +72,8 @@ def _report_metadata(report: LoadReport) -> dict[str, object]:
                 "data contract, one slice per as-of date.",
                 group_name="ingestion",
                 kinds={"csv", "duckdb"},
+                # The exceptions file is always dropped by hand; the exports may be pulled.
+                deps=[] if contract == EXCEPTIONS else [source_asset_key(contract)],
             )
             for contract in CONTRACTS
         ),
@@ -99,6 +103,8 @@ def landing_exports(
     """Reads the HR, LMS and exceptions exports dated D and replaces D's landing slice."""
     as_of_date = date.fromisoformat(context.partition_key)
     reports: list[LoadReport] = []
+    # Export source -> "<sha256>  <raw file>" of the pull behind it, for pulled exports.
+    pulled_from: dict[str, list[str]] = {}
     with warehouse.writer() as connection:
         for contract in CONTRACTS:
             try:
@@ -108,6 +114,14 @@ def landing_exports(
                     description=str(error),
                     metadata={"path": MetadataValue.path(str(error.path)), "line": error.line},
                 ) from error
+            try:
+                pulled = record_pull(
+                    connection, landing_zone.directory, contract, as_of_date, report.sha256
+                )
+            except TraceError as error:
+                raise Failure(description=str(error)) from None
+            if pulled is not None:
+                pulled_from[contract.source] = pulled.raw_responses(landing_zone.directory)
             context.log.info(
                 "%s: %s records, %s rejected, from %s",
                 contract.source,
@@ -118,8 +132,11 @@ def landing_exports(
             reports.append(report)
 
     for contract, report in zip(CONTRACTS, reports, strict=True):
+        metadata = _report_metadata(report)
+        if contract.source in pulled_from:
+            metadata["raw_responses"] = MetadataValue.json(pulled_from[contract.source])
         yield MaterializeResult(
-            asset_key=export_asset_key(contract.landing_table), metadata=_report_metadata(report)
+            asset_key=export_asset_key(contract.landing_table), metadata=metadata
         )
     yield MaterializeResult(
         asset_key=REJECTS_KEY,

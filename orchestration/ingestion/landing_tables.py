@@ -80,8 +80,18 @@ create table if not exists {AUDIT_TABLE} (
     file_columns varchar[],
     extra_columns varchar[],
     missing_optional_columns varchar[],
-    loaded_at timestamp not null
+    loaded_at timestamp not null,
+    pulled_from varchar,
+    raw_responses varchar[]
 )"""
+
+# Columns added after the table's first release, for warehouses created before them.
+_AUDIT_ADDED_COLUMNS = (
+    # The connector that pulled the export (NULL: dropped as a file) and the SHA-256 of
+    # every raw response it kept, "<sha256>  raw/<source>/<D>/<file>".
+    ("pulled_from", "varchar"),
+    ("raw_responses", "varchar[]"),
+)
 
 
 def landing_tables() -> tuple[str, ...]:
@@ -96,6 +106,10 @@ def landing_ddl() -> tuple[str, ...]:
         *(statement for contract in CONTRACTS for statement in _export_table_ddl(contract)),
         _REJECTS_DDL,
         _AUDIT_DDL,
+        *(
+            f"alter table {AUDIT_TABLE} add column if not exists {name} {sql_type}"
+            for name, sql_type in _AUDIT_ADDED_COLUMNS
+        ),
     )
 
 

@@ -216,7 +216,10 @@ def _replace_day(
                 {**day, "file": str(report.path)},
             )
         connection.execute(
-            f"insert into {AUDIT_TABLE} values (cast($day as date), $source, $file, $present, "
+            f"insert into {AUDIT_TABLE} (as_of_date, source, source_file, file_present, sha256, "
+            "size_bytes, record_count, loaded_row_count, rejected_row_count, file_columns, "
+            "extra_columns, missing_optional_columns, loaded_at) "
+            "values (cast($day as date), $source, $file, $present, "
             "$sha256, $size, $records, $loaded, $rejected, $file_columns, $extra, $missing, "
             "$loaded_at)",
             {

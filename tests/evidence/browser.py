@@ -1,7 +1,8 @@
 """A headless Chromium driven over the DevTools protocol, for the auditor-page tests.
 
 Collects what a user would see in the console: uncaught exceptions, console.error
-calls and failed loads (Log domain), and evaluates script in the page.
+calls and failed loads (Log domain), records the URL of every request the page makes
+(Network domain), and evaluates script in the page.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--remote-debugging-port=0",
 )
+# No network: every request that is not to loopback goes to a proxy nobody listens on
+# (port 9, discard), and no host name resolves. Requests still reach the Network domain,
+# so a test sees each one a page tried.
+OFFLINE_FLAGS = (
+    "--proxy-server=http://127.0.0.1:9",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+)
 
 
 def chromium_executable() -> str | None:
@@ -42,24 +50,33 @@ class PageErrors:
 
 
 class Chromium:
-    def __init__(self, user_data_dir: Path, timeout: float = 60.0) -> None:
+    def __init__(
+        self, user_data_dir: Path, timeout: float = 60.0, extra_flags: tuple[str, ...] = ()
+    ) -> None:
         executable = chromium_executable()
         if executable is None:
             raise FileNotFoundError("no chromium executable on PATH")
         self.timeout = timeout
         self.process = subprocess.Popen(
-            [executable, *CHROMIUM_FLAGS, f"--user-data-dir={user_data_dir}", "about:blank"],
+            [
+                executable,
+                *CHROMIUM_FLAGS,
+                *extra_flags,
+                f"--user-data-dir={user_data_dir}",
+                "about:blank",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         self._next_id = 0
         self.errors = PageErrors()
+        self.requests: list[str] = []
         self.socket: ClientConnection = connect(self._browser_url(user_data_dir), max_size=None)
         target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
         self.session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"
         ]
-        for method in ("Page.enable", "Runtime.enable", "Log.enable"):
+        for method in ("Page.enable", "Runtime.enable", "Log.enable", "Network.enable"):
             self._call(method, session=True)
 
     def _browser_url(self, user_data_dir: Path) -> str:
@@ -77,7 +94,9 @@ class Chromium:
 
     def _record(self, message: dict[str, Any]) -> None:
         method, params = message.get("method"), message.get("params", {})
-        if method == "Runtime.exceptionThrown":
+        if method == "Network.requestWillBeSent":
+            self.requests.append(params["request"]["url"])
+        elif method == "Runtime.exceptionThrown":
             details = params["exceptionDetails"]
             text = details.get("exception", {}).get("description") or details.get("text")
             self.errors.messages.append(f"exception: {text}")

@@ -30,7 +30,9 @@ def _flip_one_byte(path: Path, offset: int) -> None:
 
 def test_an_untouched_folder_verifies(sealed_copy: Path, capsys) -> None:
     assert main(["verify", str(sealed_copy)]) == 0
-    assert capsys.readouterr().out.startswith("OK")
+    out = capsys.readouterr().out
+    # A day's folder copied without the evidence root's seal log: its own seal only.
+    assert out.startswith("OK") and "NOTE  no seal_log.jsonl beside" in out
     if shutil.which("sha256sum"):  # the format is sha256sum's: checkable without this project
         check = subprocess.run(
             ["sha256sum", "--check", "--quiet", layout.SUMS], cwd=sealed_copy, check=False
@@ -87,7 +89,9 @@ def test_the_evidence_root_verifies_every_day(evidence_run, tmp_path: Path, caps
     root = tmp_path / "evidence"
     shutil.copytree(evidence_run.evidence, root)
     assert main(["verify", str(root)]) == 0
-    days = [line for line in capsys.readouterr().out.splitlines() if line.startswith("OK")]
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("OK  seal log ")
+    days = [line for line in out if line.startswith("OK") and "as sealed in seal log" in line]
     assert len(days) == len(layout.evidence_days(root)) >= 2
     # The index over days is outside every seal: it changes whenever a day is added.
     (root / layout.ROOT_INDEX).write_text("rebuilt")

@@ -1,9 +1,15 @@
 """Property: for random populations and LMS histories, the pipeline's statuses equal an
-independent implementation of docs/rules.md (tests/properties/rules_oracle.py)."""
+independent implementation of docs/rules.md (tests/properties/rules_oracle.py).
+
+Each example holds several independent populations, each under its own id and email
+prefix, in one landing zone: one pipeline run checks them all, since a person's status
+depends only on their own rows.
+"""
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -16,6 +22,7 @@ from tests.in_process import materialize_day
 from tests.landing_builder import write_day, write_exceptions
 from tests.properties.rules_oracle import Exception_, Person, Record, expected_statuses
 
+Scenario = tuple[list[Person], list[Record], list[Exception_]]
 AS_OF = date(2026, 11, 27)
 FAMILIES = [
     "Backend Engineer",
@@ -35,7 +42,7 @@ def _day(offset: int) -> date:
 
 
 @st.composite
-def scenarios(draw: st.DrawFn) -> tuple[list[Person], list[Record], list[Exception_]]:
+def scenarios(draw: st.DrawFn) -> Scenario:
     size = draw(st.integers(min_value=20, max_value=60))
     people = []
     for index in range(size):
@@ -141,15 +148,58 @@ def _write(
     )
 
 
+POPULATIONS_PER_RUN = 4
+
+
+def _prefixed(scenario: Scenario, prefix: str) -> Scenario:
+    """The scenario with every id and email moved under `prefix`, so populations never meet."""
+    people, records, exceptions = scenario
+    return (
+        [
+            replace(p, employee_id=prefix + p.employee_id, work_email=prefix + p.work_email)
+            for p in people
+        ],
+        [
+            replace(
+                r,
+                record_id=prefix + r.record_id,
+                # The email keeps its case and padding around the prefixed address.
+                user_email=r.user_email.replace("PERSON", prefix.upper() + "PERSON").replace(
+                    "person", prefix + "person"
+                ),
+                employee_id=prefix + r.employee_id if r.employee_id else None,
+            )
+            for r in records
+        ],
+        [replace(e, employee_id=prefix + e.employee_id) for e in exceptions],
+    )
+
+
+def _combined(populations: list[Scenario]) -> Scenario:
+    people: list[Person] = []
+    records: list[Record] = []
+    exceptions: list[Exception_] = []
+    for index, scenario in enumerate(populations):
+        more_people, more_records, more_exceptions = _prefixed(scenario, f"s{index}-")
+        people += more_people
+        records += more_records
+        exceptions += more_exceptions
+    return people, records, exceptions
+
+
 @pytest.mark.slow
 @settings(
-    max_examples=4,
+    max_examples=2,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-@given(scenario=scenarios())
-def test_pipeline_statuses_equal_the_rules(scenario, monkeypatch: pytest.MonkeyPatch) -> None:
-    people, records, exceptions = scenario
+@given(
+    populations=st.lists(scenarios(), min_size=POPULATIONS_PER_RUN, max_size=POPULATIONS_PER_RUN)
+)
+def test_pipeline_statuses_equal_the_rules(
+    populations: list[Scenario], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people, records, exceptions = _combined(populations)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         _write(root / "landing", people, records, exceptions)

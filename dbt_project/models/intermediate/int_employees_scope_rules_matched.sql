@@ -67,12 +67,9 @@ first_rules as (
 ),
 
 overrides_in_force as (
-    select
-        *,
-        -- Two overrides in force for one person: the latest approval decides.
-        row_number() over (
-            partition by employee_id order by approved_on desc, decision, reason
-        ) as override_rank
+    -- At most one per person: the policy file refuses a second override for an
+    -- employee_id, and stg_policy__scope_overrides tests that it is unique.
+    select *
     from overrides
     where approved_on <= as_of_date
         and (expires_on is null or as_of_date <= expires_on)
@@ -93,4 +90,3 @@ left join first_rules
     and first_rules.match_rank = 1
 left join overrides_in_force
     on employees.employee_id = overrides_in_force.employee_id
-    and overrides_in_force.override_rank = 1
