@@ -30,7 +30,7 @@ from orchestration.transformation.translator import CONTROL_OWNER
 from orchestration.warehouse import WarehouseResource
 
 CHASE_LIST_KEY = get_asset_key_for_model([compliance_dbt_models], "fct_chase_list")
-CONTACTS_KEY = get_asset_key_for_model([compliance_dbt_models], "reminder_contacts")
+CONTACTS_KEY = get_asset_key_for_model([compliance_dbt_models], "stg_hr__contacts")
 
 # The evidence step (priority -10) copies the reminders log, so among steps ready at
 # once this one must run first; it is no dependency of the evidence, which is written

@@ -16,10 +16,9 @@ from datetime import date
 import duckdb
 
 from orchestration.policy.tables import POLICY_SCHEMA
-from orchestration.reminders.reminders_log import REMINDERS_SCHEMA
 
 CHASE_LIST_TABLE = "main.fct_chase_list"
-CONTACTS_TABLE = f"{REMINDERS_SCHEMA}.reminder_contacts"
+CONTACTS_TABLE = "staging.stg_hr__contacts"
 POLICY_DOCUMENTS_TABLE = f"{POLICY_SCHEMA}.policy_documents"
 # escalation_level as the chase list defines it: 1 adds the manager, 2 the skip level.
 SKIP_LEVEL_ESCALATION = 2

@@ -15,7 +15,6 @@ import duckdb
 from orchestration.policy.loading import load_policy
 from orchestration.policy.tables import publish_policy
 from orchestration.reminders.digests import CHASE_LIST_TABLE, CONTACTS_TABLE
-from orchestration.reminders.reminders_log import REMINDERS_SCHEMA
 from orchestration.settings import policy_file
 
 CHASE_LIST_DDL = f"""
@@ -59,7 +58,7 @@ def build_day_warehouse(
     with duckdb.connect(str(path)) as connection:
         publish_policy(connection, load_policy(policy_file()), as_of_date)
         connection.execute(CHASE_LIST_DDL)
-        connection.execute(f"create schema if not exists {REMINDERS_SCHEMA}")
+        connection.execute(f"create schema if not exists {CONTACTS_TABLE.split('.')[0]}")
         connection.execute(CONTACTS_DDL)
         for row in chased:
             failing = row.is_failing
