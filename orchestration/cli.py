@@ -9,8 +9,8 @@ from __future__ import annotations
 import inspect
 import os
 import re
-import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -27,7 +27,6 @@ from orchestration.settings import (
     DEFAULTS,
     EVIDENCE_DIR_VAR,
     LANDING_DIR_VAR,
-    PROJECT_ROOT,
     SAMPLE_SEED_VAR,
     SAMPLE_SIZE_VAR,
     WAREHOUSE_VAR,
@@ -105,13 +104,6 @@ def materialize_command(as_of_date: date) -> list[str]:
     ]
 
 
-def materialize(as_of_date: date) -> int:
-    """Runs the data contract's command for one as-of date; returns its exit code."""
-    command = materialize_command(as_of_date)
-    print("$ " + " ".join(command[1:]), flush=True)
-    return subprocess.run(command, cwd=PROJECT_ROOT, env=run_environment(), check=False).returncode
-
-
 def print_coverage(as_of_date: date) -> int:
     with open_reader(warehouse_path()) as connection:
         summary = read_coverage(connection, as_of_date)
@@ -122,12 +114,36 @@ def print_coverage(as_of_date: date) -> int:
     return 0
 
 
-def run_day(as_of_date: date) -> int:
-    code = materialize(as_of_date)
-    if code != 0:
-        print(f"materialization of {as_of_date.isoformat()} failed (exit {code})", file=sys.stderr)
-        return code
-    return print_coverage(as_of_date)
+def run_day(as_of_date: date, verbose: bool) -> int:
+    """Runs daily_compliance_job for the day with one line per step, then the verdict."""
+    from orchestration.evidence.layout import DAY_PAGE, day_folder
+    from orchestration.run_console import Console, run_daily_job, ui_command
+
+    console = Console(sys.stdout)
+    environment = run_environment()
+    succeeded, log = run_daily_job(as_of_date, environment, console, verbose)
+    with open_reader(warehouse_path()) as connection:
+        summary = read_coverage(connection, as_of_date) if succeeded else None
+    if summary is not None:
+        console.echo(summary.render())
+    console.echo(f"Log (Dagster and dbt): {log}")
+    if summary is None:
+        console.echo(f"The run of {as_of_date.isoformat()} failed: the log says why.")
+    else:
+        verdict = "PASSED" if summary.control_passed else "FAILED"
+        console.echo(
+            f"TRN.2.01 on {as_of_date.isoformat()}: {verdict}, "
+            f"{summary.failing_count} people failing"
+        )
+        page = day_folder(evidence_dir(), as_of_date) / DAY_PAGE
+        console.echo(f"Evidence: {page if page.is_file() else 'not written (see the log)'}")
+    console.echo(f"Dagster UI: {ui_command(environment)}")
+    return 0 if summary is not None else 1
+
+
+VERBOSE = click.option(
+    "--verbose", is_flag=True, help="Also show Dagster's and dbt's output (always in the log)."
+)
 
 
 @click.group(help="The project's command line: sample data, runs, coverage, evidence.")
@@ -136,17 +152,33 @@ def compliance() -> None:
 
 
 @compliance.command(help="Generate the sample landing zone, run its last day, print coverage.")
-def demo() -> int:
+@VERBOSE
+def demo(verbose: bool) -> int:
+    from orchestration.run_console import Console
+    from orchestration.run_progress import step_line
+
     target = landing_dir()
-    print(f"Generating the sample landing zone in {target}", flush=True)
-    generate_landing_zone(target)
-    return run_day(SAMPLE_END_DATE)
+    started = time.perf_counter()
+    summary = generate_landing_zone(target)
+    Console(sys.stdout).echo(
+        step_line(
+            "generate the sample landing zone",
+            f"{len(summary.days)} days, {summary.people} people",
+            time.perf_counter() - started,
+        )
+        + f"\n    in {target}"
+    )
+    return run_day(SAMPLE_END_DATE, verbose)
 
 
-@compliance.command(help="Materialize every asset for one as-of date, then print its coverage.")
+@compliance.command(
+    help="Run daily_compliance_job for one as-of date (one line per step; Dagster's and "
+    "dbt's output go to a log file), then print its coverage and verdict."
+)
 @click.option("--date", "as_of_date", type=DATE, required=True)
-def run(as_of_date: date) -> int:
-    return run_day(as_of_date)
+@VERBOSE
+def run(as_of_date: date, verbose: bool) -> int:
+    return run_day(as_of_date, verbose)
 
 
 @compliance.command(help="Print a day's coverage from the warehouse.")

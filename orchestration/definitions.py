@@ -16,6 +16,7 @@ from orchestration.settings import landing_dir, warehouse_path
 from orchestration.transformation.assets import compliance_dbt_models
 from orchestration.transformation.project import dbt_resource
 from orchestration.validation.checks import gx_asset_checks
+from orchestration.verdict.assets import compliance_verdict
 from orchestration.warehouse import WarehouseResource
 
 defs = Definitions(
@@ -25,6 +26,7 @@ defs = Definitions(
         policy,
         compliance_dbt_models,
         reminders_log,
+        compliance_verdict,
         evidence_pack,
     ],
     asset_checks=gx_asset_checks,

@@ -35,6 +35,7 @@ REMINDERS_ENABLED_VAR = "COMPLIANCE_REMINDERS_ENABLED"
 REMINDERS_DRY_RUN_VAR = "COMPLIANCE_REMINDERS_DRY_RUN"
 REMINDERS_OUTBOX_DIR_VAR = "COMPLIANCE_REMINDERS_OUTBOX_DIR"
 REMINDERS_TOP_OF_LIST_VAR = "COMPLIANCE_REMINDERS_TOP_OF_LIST"
+LOG_DIR_VAR = "COMPLIANCE_LOG_DIR"
 # Set by the pipeline for dbt (never a user setting): the as-of date being built.
 AS_OF_DATE_VAR = "COMPLIANCE_AS_OF_DATE"
 # The PostgreSQL warehouse (dbt target `postgres`); profiles.yml reads the same variables.
@@ -63,7 +64,8 @@ SCW_BASE_URL_VAR = "COMPLIANCE_SCW_BASE_URL"
 DEFAULTS: dict[str, str] = {
     LANDING_DIR_VAR: str(DATA_DIR / "sample_landing"),
     WAREHOUSE_VAR: str(DATA_DIR / "warehouse" / "compliance.duckdb"),
-    PARTITIONS_START_VAR: "2024-01-01",
+    # Empty: the earliest export in the landing zone when the definitions load, else today.
+    PARTITIONS_START_VAR: "",
     # Exports land overnight; 06:00 leaves the HRIS and LMS jobs time to finish.
     SCHEDULE_CRON_VAR: "0 6 * * *",
     TIMEZONE_VAR: "UTC",
@@ -90,6 +92,8 @@ DEFAULTS: dict[str, str] = {
     REMINDERS_OUTBOX_DIR_VAR: str(DATA_DIR / "reminders_outbox"),
     # How many people of the chase list the compliance owner's digest shows.
     REMINDERS_TOP_OF_LIST_VAR: "20",
+    # Where `compliance run` and `demo` keep Dagster's and dbt's output (one file per day).
+    LOG_DIR_VAR: str(DATA_DIR / "logs"),
     PG_HOST_VAR: "localhost",
     PG_PORT_VAR: "5432",
     PG_USER_VAR: "compliance",
@@ -144,6 +148,10 @@ def docs_dir() -> Path:
 
 def evidence_dir() -> Path:
     return Path(setting(EVIDENCE_DIR_VAR)).expanduser().resolve()
+
+
+def log_dir() -> Path:
+    return Path(setting(LOG_DIR_VAR)).expanduser().resolve()
 
 
 def evidence_includes_emails() -> bool:

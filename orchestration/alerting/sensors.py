@@ -35,10 +35,24 @@ _RUN_END_EVENTS = (DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE)
 _RUNS_PER_TICK = 100
 
 
-def _channels_or_skip(context: SensorEvaluationContext) -> list[Channel]:
+# Where a sensor keeps the reasons it last logged for channels left off (key-value storage).
+_SKIPPED_NOTICE_KEY = "training_compliance/{sensor}/channels_off"
+
+
+def _channels_or_skip(context: SensorEvaluationContext, sensor_name: str) -> list[Channel]:
+    """The configured channels; why the others are off is logged once, not on every tick.
+
+    The reasons last logged are kept in the instance, so a daemon restart stays quiet
+    too; a change of configuration (a channel turned on or off) logs the new reasons.
+    """
     channels, skipped = configured_channels()
-    for line in skipped:
-        context.log.info(line)
+    key = _SKIPPED_NOTICE_KEY.format(sensor=sensor_name)
+    notice = "\n".join(skipped)
+    storage = context.instance.run_storage
+    if storage.get_cursor_values({key}).get(key, "") != notice:
+        for line in skipped:
+            context.log.info(f"{line} (logged once until the configuration changes)")
+        storage.set_cursor_values({key: notice})
     return channels
 
 
@@ -76,7 +90,7 @@ def _run_ends_after(instance: DagsterInstance, storage_id: int) -> list[tuple[in
     "and channel.",
 )
 def compliance_alert_sensor(context: SensorEvaluationContext) -> SkipReason:
-    channels = _channels_or_skip(context)
+    channels = _channels_or_skip(context, ALERT_SENSOR)
     if not channels:
         return SkipReason("no alert channel configured")
     instance = context.instance
@@ -121,7 +135,7 @@ def compliance_freshness_sensor(context: SensorEvaluationContext) -> SkipReason:
         return SkipReason(f"before the {deadline.isoformat('minutes')} deadline")
     if _coverage_materialized(context.instance, today):
         return SkipReason(f"{today.isoformat()} is fresh")
-    channels = _channels_or_skip(context)
+    channels = _channels_or_skip(context, FRESHNESS_SENSOR)
     if not channels:
         return SkipReason("no alert channel configured")
     headline = (

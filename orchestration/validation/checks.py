@@ -21,10 +21,12 @@ from dagster import (
 )
 
 from orchestration.coverage import read_coverage
+from orchestration.evidence import layout
+from orchestration.evidence.layout import day_folder
 from orchestration.ingestion.assets import export_asset_key
 from orchestration.ingestion.contract import CONTRACTS, HR_EMPLOYEES, ExportContract
 from orchestration.partitions import daily_as_of_dates
-from orchestration.settings import docs_dir
+from orchestration.settings import docs_dir, evidence_dir
 from orchestration.statuses import Status, read_statuses
 from orchestration.transformation.model_keys import (
     COVERAGE_KEY,
@@ -36,7 +38,9 @@ from orchestration.validation import check_names, frames
 from orchestration.validation.gx_runner import ValidationOutcome, run_checkpoint
 from orchestration.warehouse import WarehouseResource
 
-FAILING_PEOPLE_LIMIT = 50
+# Every failing person up to this many; past it the metadata says it is cut and points
+# at the evidence folder's full population file (one row per in-scope person).
+FAILING_PEOPLE_LIMIT = 500
 
 FrameLoader = Callable[[duckdb.DuckDBPyConnection, date], pd.DataFrame]
 ExtraMetadata = Callable[[duckdb.DuckDBPyConnection, date, pd.DataFrame], dict[str, Any]]
@@ -72,10 +76,23 @@ def suite_parameters(statuses: tuple[Status, ...]) -> dict[str, list[str]]:
     }
 
 
-def failing_people(fact: pd.DataFrame) -> list[dict[str, Any]]:
-    """The most overdue failing people, ids only: no names or emails leave the warehouse."""
-    failing = fact[~fact["is_compliant"].astype(bool)]
-    failing = failing.sort_values(["days_overdue", "employee_id"], ascending=[False, True])
+def failing_people(fact: pd.DataFrame, statuses: tuple[Status, ...]) -> list[dict[str, Any]]:
+    """Every failing person, ids only (no names or emails leave the warehouse).
+
+    Ordered most overdue first within each failing status, the statuses taking turns
+    (in the seed's precedence): people who never completed carry days overdue counted
+    from their hire, and a plain most-overdue sort would show only them, never a lapse.
+    """
+    failing = fact[~fact["is_compliant"].astype(bool)].copy()
+    precedence = {status.name: status.precedence for status in statuses}
+    failing["_precedence"] = failing["status"].map(precedence)
+    failing = failing.sort_values(
+        ["_precedence", "days_overdue", "employee_id"],
+        ascending=[True, False, True],
+        na_position="last",
+    )
+    failing["_turn"] = failing.groupby("status", sort=False).cumcount()
+    failing = failing.sort_values(["_turn", "_precedence"], kind="stable")
     return [
         {
             "employee_id": row.employee_id,
@@ -83,22 +100,44 @@ def failing_people(fact: pd.DataFrame) -> list[dict[str, Any]]:
             "status": row.status,
             "days_overdue": None if pd.isna(row.days_overdue) else int(row.days_overdue),
         }
-        for row in failing.head(FAILING_PEOPLE_LIMIT).itertuples()
+        for row in failing.itertuples()
     ]
+
+
+def failing_people_metadata(
+    fact: pd.DataFrame, statuses: tuple[Status, ...], as_of_date: date
+) -> dict[str, Any]:
+    people = failing_people(fact, statuses)
+    shown = people[:FAILING_PEOPLE_LIMIT]
+    truncated = len(people) > len(shown)
+    return {
+        "failing_people": MetadataValue.json(shown),
+        "failing_people_shown": len(shown),
+        "failing_people_truncated": truncated,
+        "failing_people_order": "most overdue first within each failing status, "
+        "the statuses taking turns",
+        # The full list, every in-scope person with their status, as the evidence pack
+        # writes it (after this check, in the same run).
+        "population_csv": MetadataValue.path(
+            str(day_folder(evidence_dir(), as_of_date) / f"{layout.IN_SCOPE}.csv")
+        ),
+    }
 
 
 def coverage_metadata(
     connection: duckdb.DuckDBPyConnection, as_of_date: date, fact: pd.DataFrame
 ) -> dict[str, Any]:
     summary = read_coverage(connection, as_of_date)
+    statuses = read_statuses(connection)
     metadata: dict[str, Any] = {
-        "failing_people": MetadataValue.json(failing_people(fact)),
         "failing_count": int((~fact["is_compliant"].astype(bool)).sum()),
+        **failing_people_metadata(fact, statuses, as_of_date),
     }
     if summary is None:
         return metadata
     metadata |= {
-        "coverage_pct": MetadataValue.float(summary.coverage_pct)
+        # Rounded as the evidence pages and `compliance coverage` print it.
+        "coverage_pct": MetadataValue.float(round(summary.coverage_pct, 2))
         if summary.coverage_pct is not None
         else MetadataValue.text("n/a (nobody in scope)"),
         "in_scope_count": summary.in_scope_count,
@@ -107,7 +146,7 @@ def coverage_metadata(
         "failing_by_status": MetadataValue.json(
             {
                 status.name: summary.status_counts[status.name]
-                for status in read_statuses(connection)
+                for status in statuses
                 if status.is_failing
             }
         ),
@@ -235,7 +274,8 @@ GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
         reads=(COVERAGE_KEY,),
         uses_statuses=True,
         description="TRN.2.01 coverage gate: at least one in-scope person and nobody with a "
-        "failing status. Metadata lists the most overdue people with their managers.",
+        "failing status. Metadata lists the failing people with their managers (most "
+        "overdue first within each failing status) and links the day's full population file.",
     ),
     GxCheckSpec(
         check_name=check_names.FACT_INTEGRITY,
