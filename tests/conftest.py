@@ -28,7 +28,7 @@ os.environ.setdefault("COMPLIANCE_PARTITIONS_START", "2024-01-01")
 
 # Tests that share one of these (expensive, session-scoped) stay in one process under
 # pytest-xdist; any other test stays with its module, as module-scoped fixtures need.
-SHARED_SESSION_FIXTURES = ("evidence_run",)
+SHARED_SESSION_FIXTURES = ("evidence_run", "cli_run")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -140,3 +140,44 @@ class PipelineFolders(FolderLayout):
 @pytest.fixture
 def pipeline_folders(tmp_path: Path) -> Iterator[PipelineFolders]:
     yield PipelineFolders(tmp_path)
+
+
+@dataclass(frozen=True)
+class CliRun:
+    """`compliance run` of a failing sample day, as a user types it, output captured."""
+
+    folders: PipelineFolders
+    as_of_date: date
+    environment: dict[str, str]
+    result: subprocess.CompletedProcess[str]
+
+    @property
+    def lines(self) -> list[str]:
+        return self.result.stdout.splitlines()
+
+
+@pytest.fixture(scope="session")
+def cli_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    """One run shared by the command-line and the Dagster UI tests (the UI reads its instance)."""
+    from orchestration.cli import SAMPLE_END_DATE
+    from orchestration.sample_data import generate_landing_zone
+
+    folders = PipelineFolders(tmp_path_factory.mktemp("cli_run"))
+    generate_landing_zone(folders.landing, people=150, days=2, end_date=SAMPLE_END_DATE)
+    environment = {
+        **folders.environment(),
+        "COMPLIANCE_LOG_DIR": str(folders.root / "logs"),
+    }
+    # The first partition comes from the landing zone, as for a user.
+    environment.pop("COMPLIANCE_PARTITIONS_START", None)
+    result = subprocess.run(
+        [str(BIN_DIR / "compliance"), "run", "--date", SAMPLE_END_DATE.isoformat()],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return CliRun(folders, SAMPLE_END_DATE, environment, result)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import re
+import shlex
 import subprocess
 import sys
 from datetime import date
@@ -12,8 +15,12 @@ import pytest
 
 from orchestration.cli import SAMPLE_DEFAULTS, compliance, main, run_environment
 from orchestration.coverage import read_coverage
+from orchestration.evidence.layout import DAY_PAGE, day_folder
+from orchestration.run_console import Console, strip_ansi
+from orchestration.run_progress import CHECKS_LABEL, START_LABEL, STEP_LABELS
 from orchestration.sample_data import generate_landing_zone, hr_path, lms_path
 from orchestration.statuses import STATUS_TABLE, load_statuses
+from tests.conftest import BIN_DIR, PROJECT_ROOT, CliRun
 
 COMMANDS = (
     "demo",
@@ -152,3 +159,60 @@ def test_the_console_script_is_this_group() -> None:
     assert result.stderr.strip().splitlines()[-1] == (
         "Error: Invalid value for '--date': '2026-02-30' is not a date written YYYY-MM-DD"
     )
+
+
+def test_colour_codes_pass_only_to_a_terminal() -> None:
+    coloured = "\x1b[32m2026-11-27\x1b[0m - \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ done"
+    assert strip_ansi(coloured) == "2026-11-27 - link done"
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    piped, terminal = io.StringIO(), Terminal()
+    Console(piped).write(coloured)
+    Console(terminal).write(coloured)
+    assert piped.getvalue() == "2026-11-27 - link done"
+    assert terminal.getvalue() == coloured
+
+
+@pytest.mark.slow
+def test_run_prints_one_screen_ending_with_where_to_look(cli_run: CliRun) -> None:
+    lines = cli_run.lines
+    output = cli_run.result.stdout
+    # Piped: no colour codes; nothing from Dagster, dbt or library warnings on the console.
+    assert "\x1b" not in output
+    assert cli_run.result.stderr == ""
+    assert len(lines) <= 30, output
+    for label in (START_LABEL, *STEP_LABELS.values(), CHECKS_LABEL):
+        step = [line for line in lines if line.strip().startswith(label)]
+        assert len(step) == 1, (label, output)
+        assert re.search(r" \d+\.\ds$", step[0]), step[0]
+
+    failing, in_scope = cli_run.folders.query(
+        "select failing_count, in_scope_count from main.compliance_coverage where as_of_date = ?",
+        [cli_run.as_of_date],
+    )[0]
+    assert failing > 0, "the sample day has failing people"
+    assert f"  in scope           {in_scope}" in lines
+
+    log, verdict, evidence, ui = lines[-4:]
+    log_file = Path(log.removeprefix("Log (Dagster and dbt): "))
+    assert log_file.parent == cli_run.folders.root / "logs"
+    logged = log_file.read_text()
+    # What the console no longer shows is in the log, without colour codes.
+    assert "daily_compliance_job" in logged and "PASS=" in logged and "\x1b" not in logged
+    assert verdict == f"TRN.2.01 on {cli_run.as_of_date}: FAILED, {failing} people failing"
+    page = day_folder(cli_run.folders.evidence, cli_run.as_of_date) / DAY_PAGE
+    assert evidence == f"Evidence: {page}" and page.is_file()
+    command = shlex.split(ui.removeprefix("Dagster UI: "))
+    dagster = command.index(str(BIN_DIR / "dagster"))
+    assignments = dict(word.split("=", 1) for word in command[:dagster])
+    assert assignments["DAGSTER_HOME"] == str(cli_run.folders.dagster_home)
+    assert assignments["COMPLIANCE_LANDING_DIR"] == str(cli_run.folders.landing)
+    assert command[-4:] == [
+        str(BIN_DIR / "dagster"),
+        "dev",
+        "-w",
+        str(PROJECT_ROOT / "workspace.yaml"),
+    ]

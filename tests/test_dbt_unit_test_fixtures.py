@@ -65,7 +65,9 @@ def test_derived_columns_match_the_loaders(column: str) -> None:
         f"{name}: {source}={row[source]!r} gives {column}={derive(row[source])!r}, "
         f"the fixture has {row[column]!r}"
         for name, row in _fixture_rows()
-        if column in row and source in row and row[source] is not None
+        if column in row
+        and source in row
+        and row[source] is not None
         and row[column] != derive(row[source])
     ]
     assert not wrong, "\n".join(wrong)
