@@ -20,11 +20,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BIN_DIR = Path(sys.executable).parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
-# The definitions load once per test process, before any test writes its landing zone,
-# so the first partition cannot come from a landing zone here: a fixed first day keeps
-# every test's as-of date a partition. Tests of the landing-zone default remove it.
-os.environ.setdefault("COMPLIANCE_PARTITIONS_START", "2024-01-01")
-
 
 # Tests that share one of these (expensive, session-scoped) stay in one process under
 # pytest-xdist; any other test stays with its module, as module-scoped fixtures need.

@@ -10,10 +10,11 @@ from dagster import (
     AssetCheckEvaluation,
     AssetSelection,
     DagsterInstance,
+    Definitions,
     ExecuteInProcessResult,
-    materialize,
 )
 
+from orchestration.daily_run import DAILY_JOB
 from orchestration.definitions import defs
 from orchestration.landing import LandingZoneResource
 from orchestration.transformation.project import dbt_resource
@@ -27,7 +28,7 @@ def materialize_day(
     instance: DagsterInstance | None = None,
     with_evidence: bool = False,
 ) -> ExecuteInProcessResult:
-    """Every asset and check for one as-of date, reading root/landing, writing root/warehouse.
+    """daily_compliance_job for one as-of date, reading root/landing, writing root/warehouse.
 
     The evidence pack (its dbt docs take seconds) is left out unless a test is about it;
     tests that run the data contract's command still build it.
@@ -40,15 +41,22 @@ def materialize_day(
     monkeypatch.setenv("COMPLIANCE_WAREHOUSE", str(warehouse))
     monkeypatch.setenv("COMPLIANCE_DOCS_DIR", str(root / "docs"))
     monkeypatch.setenv("COMPLIANCE_EVIDENCE_DIR", str(root / "evidence"))
-    return materialize(
-        assets=[*defs.assets, *defs.asset_checks],
-        selection=selection,
-        partition_key=as_of_date.isoformat(),
+    # The daily job itself (as the schedule and `compliance run` run it), on this root.
+    test_defs = Definitions(
+        assets=defs.assets,
+        asset_checks=defs.asset_checks,
+        jobs=defs.jobs,
         resources={
             "warehouse": WarehouseResource(path=str(warehouse)),
             "landing_zone": LandingZoneResource(path=str(root / "landing")),
             "dbt": dbt_resource(),
         },
+        executor=defs.executor,
+    )
+    job = test_defs.resolve_job_def(DAILY_JOB)
+    return job.execute_in_process(
+        partition_key=as_of_date.isoformat(),
+        asset_selection=list(selection.resolve(test_defs.resolve_asset_graph())),
         instance=instance or DagsterInstance.ephemeral(),
         raise_on_error=False,
     )

@@ -40,7 +40,7 @@ def compliance_verdict(
     if summary is None:
         raise Failure(f"compliance_coverage has no row for {as_of_date.isoformat()}")
     tags = verdict_tags(summary)
-    context.instance.add_run_tags(context.run_id, tags)
+    context.instance.add_run_tags(context.run.run_id, tags)
     coverage = rounded_coverage(summary)
     verdict = verdict_word(summary.control_passed)
     context.log.info(
