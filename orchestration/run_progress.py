@@ -38,7 +38,7 @@ _EVENTS = {
 
 
 def step_line(label: str, outcome: str, seconds: float) -> str:
-    return f"  {label:<32} {outcome:<30} {seconds:6.1f}s"
+    return f"  {label:<34} {outcome:<30} {seconds:6.1f}s"
 
 
 @dataclass
