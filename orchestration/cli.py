@@ -27,6 +27,7 @@ from orchestration.settings import (
     DEFAULTS,
     EVIDENCE_DIR_VAR,
     LANDING_DIR_VAR,
+    PARTITIONS_START_VAR,
     SAMPLE_SEED_VAR,
     SAMPLE_SIZE_VAR,
     WAREHOUSE_VAR,
@@ -117,18 +118,20 @@ def print_coverage(as_of_date: date) -> int:
 def run_day(as_of_date: date, verbose: bool) -> int:
     """Runs daily_compliance_job for the day with one line per step, then the verdict."""
     from orchestration.evidence.layout import DAY_PAGE, day_folder
-    from orchestration.run_console import Console, run_daily_job, ui_command
+    from orchestration.run_console import Console, last_error, run_daily_job, ui_command
 
     console = Console(sys.stdout)
     environment = run_environment()
     succeeded, log = run_daily_job(as_of_date, environment, console, verbose)
-    with open_reader(warehouse_path()) as connection:
-        summary = read_coverage(connection, as_of_date) if succeeded else None
+    summary = None
+    if succeeded:
+        with open_reader(warehouse_path()) as connection:
+            summary = read_coverage(connection, as_of_date)
     if summary is not None:
         console.echo(summary.render())
     console.echo(f"Log (Dagster and dbt): {log}")
     if summary is None:
-        console.echo(f"The run of {as_of_date.isoformat()} failed: the log says why.")
+        console.echo(f"The run of {as_of_date.isoformat()} failed: {last_error(log)}")
     else:
         verdict = "PASSED" if summary.control_passed else "FAILED"
         console.echo(
@@ -178,6 +181,15 @@ def demo(verbose: bool) -> int:
 @click.option("--date", "as_of_date", type=DATE, required=True)
 @VERBOSE
 def run(as_of_date: date, verbose: bool) -> int:
+    from orchestration.partitions import daily_as_of_dates
+
+    if not daily_as_of_dates.has_partition_key(as_of_date.isoformat()):
+        raise click.BadParameter(
+            f"{as_of_date.isoformat()} is not a partition: the as-of dates run from "
+            f"{daily_as_of_dates.get_first_partition_key()} (${PARTITIONS_START_VAR}, else "
+            "the landing zone's earliest export) to today",
+            param_hint="'--date'",
+        )
     return run_day(as_of_date, verbose)
 
 

@@ -93,6 +93,13 @@ def ui_command(environment: Mapping[str, str]) -> str:
     )
 
 
+def last_error(log: Path) -> str:
+    """The log's last line naming an error (the exception a failed run ended with)."""
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    errors = [line.strip() for line in lines if "Error" in line or "error:" in line]
+    return errors[-1] if errors else "see the log"
+
+
 def child_command(as_of_date: date, run_id: str) -> list[str]:
     return [
         sys.executable,

@@ -75,6 +75,20 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], arguments: list
     assert capsys.readouterr().err.strip().splitlines()[-1].startswith("Error: ")
 
 
+@pytest.mark.parametrize("value", ["2023-12-31", "2999-01-01"])
+def test_a_day_outside_the_partitions_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    # The tests' partitions start on 2024-01-01 (tests/__init__.py) and end today.
+    assert main(["run", "--date", value]) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error == (
+        f"Error: Invalid value for '--date': {value} is not a partition: the as-of dates run "
+        "from 2024-01-01 ($COMPLIANCE_PARTITIONS_START, else the landing zone's earliest "
+        "export) to today"
+    )
+
+
 def test_sample_defaults_are_the_generators() -> None:
     generate = compliance.commands["generate-sample"]
     defaults = {param.name: param.default for param in generate.params}
