@@ -13,7 +13,8 @@ from dagster import DagsterEventType, DagsterInstance, EventLogRecord
 
 from orchestration.verdict.tags import COVERAGE_TAG, FAILING_TAG, VERDICT_TAG
 
-# The steps of daily_compliance_job, by op name; every other step is a GX check.
+# The steps of daily_compliance_job, by op name. Steps that evaluate an asset check
+# are summed up in one line; any other step gets a line under its own name.
 STEP_LABELS = {
     "landing_exports": "load the day's exports",
     "policy": "apply the policy file",
@@ -53,6 +54,7 @@ class RunProgress:
     succeeded: bool = False
     _cursor: str | None = None
     _starts: dict[str, float] = field(default_factory=dict)
+    _check_step_keys: set[str] = field(default_factory=set)
     _check_steps: int = 0
     _check_errors: int = 0
     _checks_failed: int = 0
@@ -89,14 +91,18 @@ class RunProgress:
         elif kind in (DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE):
             seconds = entry.timestamp - self._starts.get(step, entry.timestamp)
             failed = kind == DagsterEventType.STEP_FAILURE
-            if step in STEP_LABELS:
-                self.echo(step_line(STEP_LABELS[step], self._outcome(step, failed), seconds))
-            else:
+            if step in self._check_step_keys:
                 self._check_steps += 1
                 self._check_errors += failed
                 self._check_seconds += seconds
+            else:
+                label = STEP_LABELS.get(step, step)
+                self.echo(step_line(label, self._outcome(step, failed), seconds))
         elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
-            self._checks_failed += not event.asset_check_evaluation_data.passed
+            if step not in STEP_LABELS:
+                # dbt's tests are checks too, evaluated inside the dbt step's own line.
+                self._check_step_keys.add(step)
+                self._checks_failed += not event.asset_check_evaluation_data.passed
         elif kind in (DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE):
             self._report_checks()
             self.finished = True
