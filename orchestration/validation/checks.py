@@ -39,7 +39,7 @@ from orchestration.validation.gx_runner import ValidationOutcome, run_checkpoint
 from orchestration.warehouse import WarehouseResource
 
 # Every failing person up to this many; past it the metadata says it is cut and points
-# at the evidence folder's full population file (one row per in-scope person).
+# at the evidence folder's chase list (everyone failing, due soon or in grace).
 FAILING_PEOPLE_LIMIT = 500
 
 FrameLoader = Callable[[duckdb.DuckDBPyConnection, date], pd.DataFrame]
@@ -116,10 +116,10 @@ def failing_people_metadata(
         "failing_people_truncated": truncated,
         "failing_people_order": "most overdue first within each failing status, "
         "the statuses taking turns",
-        # The full list, every in-scope person with their status, as the evidence pack
-        # writes it (after this check, in the same run).
-        "population_csv": MetadataValue.path(
-            str(day_folder(evidence_dir(), as_of_date) / f"{layout.IN_SCOPE}.csv")
+        # The full list, with departments and managers: the evidence pack writes the
+        # day's chase list there (after this check, in the same run).
+        "chase_list_csv": MetadataValue.path(
+            str(day_folder(evidence_dir(), as_of_date) / layout.CHASE_LIST)
         ),
     }
 
@@ -275,7 +275,7 @@ GX_CHECK_SPECS: tuple[GxCheckSpec, ...] = (
         uses_statuses=True,
         description="TRN.2.01 coverage gate: at least one in-scope person and nobody with a "
         "failing status. Metadata lists the failing people with their managers (most "
-        "overdue first within each failing status) and links the day's full population file.",
+        "overdue first within each failing status) and links the day's chase list.",
     ),
     GxCheckSpec(
         check_name=check_names.FACT_INTEGRITY,

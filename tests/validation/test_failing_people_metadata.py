@@ -64,4 +64,4 @@ def test_the_metadata_says_when_the_list_is_cut_and_links_the_full_file(
     assert cut["failing_people_shown"] == 4
     assert len(cut["failing_people"].value) == 4
     assert cut["failing_people_truncated"] is True
-    assert cut["population_csv"].value == str(tmp_path / "2026-11-27/population/in_scope.csv")
+    assert cut["chase_list_csv"].value == str(tmp_path / "2026-11-27/chase_list.csv")
