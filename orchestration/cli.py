@@ -169,7 +169,6 @@ def demo(verbose: bool) -> int:
             f"{len(summary.days)} days, {summary.people} people",
             time.perf_counter() - started,
         )
-        + f"\n    in {target}"
     )
     return run_day(SAMPLE_END_DATE, verbose)
 

@@ -16,6 +16,8 @@ from orchestration.verdict.tags import COVERAGE_TAG, FAILING_TAG, VERDICT_TAG
 # The steps of daily_compliance_job, by op name. Steps that evaluate an asset check
 # are summed up in one line; any other step gets a line under its own name.
 STEP_LABELS = {
+    "connectors__hr_export": "pull or take the HR export",
+    "connectors__lms_export": "pull or take the LMS export",
     "landing_exports": "load the day's exports",
     "policy": "apply the policy file",
     "compliance_dbt_models": "build the dbt models and tests",
