@@ -16,14 +16,16 @@ from orchestration.verdict.tags import COVERAGE_TAG, FAILING_TAG, VERDICT_TAG
 # The steps of daily_compliance_job, by op name. Steps that evaluate an asset check
 # are summed up in one line; any other step gets a line under its own name.
 STEP_LABELS = {
-    "connectors__hr_export": "pull or take the HR export",
-    "connectors__lms_export": "pull or take the LMS export",
+    "connectors__hr_export": "pull or take the exports",
+    "connectors__lms_export": "pull or take the exports",
     "landing_exports": "load the day's exports",
     "policy": "apply the policy file",
     "compliance_dbt_models": "build the dbt models and tests",
     "compliance_verdict": "verdict",
+    "reminders__reminders_log": "reminders",
     "evidence_pack": "write the evidence pack",
 }
+# Steps sharing a label are one line, printed when the last of them ends.
 CHECKS_LABEL = "GX checks"
 START_LABEL = "start the Dagster run"
 EVIDENCE_STEP = "evidence_pack"
@@ -62,6 +64,8 @@ class RunProgress:
     _checks_failed: int = 0
     _check_seconds: float = 0.0
     _checks_reported: bool = False
+    # Label -> (steps ended, seconds, any failed) of labels shared by several steps.
+    _shared: dict[str, tuple[int, float, bool]] = field(default_factory=dict)
 
     def poll(self) -> None:
         """Prints the lines of every step that ended since the last poll."""
@@ -98,8 +102,7 @@ class RunProgress:
                 self._check_errors += failed
                 self._check_seconds += seconds
             else:
-                label = STEP_LABELS.get(step, step)
-                self.echo(step_line(label, self._outcome(step, failed), seconds))
+                self._step_ended(step, failed, seconds)
         elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
             if step not in STEP_LABELS:
                 # dbt's tests are checks too, evaluated inside the dbt step's own line.
@@ -109,6 +112,17 @@ class RunProgress:
             self._report_checks()
             self.finished = True
             self.succeeded = kind == DagsterEventType.RUN_SUCCESS
+
+    def _step_ended(self, step: str, failed: bool, seconds: float) -> None:
+        label = STEP_LABELS.get(step, step)
+        sharing = sum(1 for other in STEP_LABELS.values() if other == label)
+        if sharing > 1:
+            ended, total, any_failed = self._shared.get(label, (0, 0.0, False))
+            self._shared[label] = (ended + 1, total + seconds, any_failed or failed)
+            if ended + 1 < sharing:
+                return
+            seconds, failed = total + seconds, any_failed or failed
+        self.echo(step_line(label, self._outcome(step, failed), seconds))
 
     def _outcome(self, step: str, failed: bool) -> str:
         if failed:
