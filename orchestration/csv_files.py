@@ -8,7 +8,13 @@ The format, pinned by tests/evidence/test_csv_files.py:
   (a float in its shortest round-trip form: 2, 81.7658, 1e-07), so numbers never look
   like text to a spreadsheet;
 - timestamps and lists in Python's spelling (2026-01-02T03:04:05, a;b), as text: Arrow
-  would write 2026-01-02 03:04:05.000000, and cannot write lists.
+  would write 2026-01-02 03:04:05.000000, and cannot write lists;
+- a text cell starting with =, +, -, @, tab or CR gets a leading single quote (OWASP's
+  guidance against formula injection), so a spreadsheet shows it as text and never runs
+  it; numbers are not text, so a negative number stays a number. Parquet files keep the
+  true value. The sample landing zone is not neutralised (write_batches writes as
+  given): it is the pipeline's input, whose values must arrive as the HR and LMS
+  systems would send them.
 
 The same table always gives the same bytes, and a file appears under its name only
 once complete, so a regenerated day compares byte for byte and no reader sees half a file.
@@ -27,6 +33,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 WRITE_OPTIONS = pa_csv.WriteOptions(quoting_style="needed", quoting_header="none")
+
+# The first characters that make a spreadsheet read a cell as a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The same characters as one RE2 pattern for Arrow's compute kernels.
+_FORMULA_START = r"^([=+\-@\t\r])"
 
 
 def _arrow_spells(kind: pa.DataType) -> bool:
@@ -56,6 +67,17 @@ def _python_spelling(value: Any) -> str:
     return str(value)
 
 
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def neutralised(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A text column with a single quote before every cell a spreadsheet would run."""
+    if not _is_text(column.type):
+        return column
+    return pc.replace_substring_regex(column, pattern=_FORMULA_START, replacement=r"'\1")
+
+
 def _spelled(column: pa.ChunkedArray, *, alone: bool) -> pa.ChunkedArray | pa.Array:
     kind = column.type
     if pa.types.is_string_view(kind):
@@ -66,6 +88,8 @@ def _spelled(column: pa.ChunkedArray, *, alone: bool) -> pa.ChunkedArray | pa.Ar
             [None if value is None else _python_spelling(value) for value in column.to_pylist()],
             pa.string(),
         )
+    # Before a lone number column becomes text below: numbers are never neutralised.
+    column = neutralised(column)
     if alone and column.null_count:
         # NULL alone on its row would be a blank line, which CSV readers skip: write "".
         column = pc.fill_null(pc.cast(column, pa.string()), "")
@@ -73,7 +97,8 @@ def _spelled(column: pa.ChunkedArray, *, alone: bool) -> pa.ChunkedArray | pa.Ar
 
 
 def spelled(table: pa.Table) -> pa.Table:
-    """The table with every column in a type pyarrow writes in the project's spelling."""
+    """The table with every column in a type pyarrow writes in the project's spelling,
+    text cells neutralised against formulas."""
     alone = table.num_columns == 1
     columns = [_spelled(column, alone=alone) for column in table.columns]
     return pa.Table.from_arrays(columns, names=table.column_names)
@@ -86,7 +111,11 @@ def _check_schema(schema: pa.Schema) -> None:
 
 
 def write_batches(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> int:
-    """Writes the batches under `path` via a temporary name; returns the rows written."""
+    """Writes the batches as given under `path` via a temporary name; returns the rows written.
+
+    Values are not neutralised here: this is how the sample landing zone writes the
+    pipeline's input. Evidence goes through write_csv or write_csv_to.
+    """
     _check_schema(schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
