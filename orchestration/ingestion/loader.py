@@ -26,6 +26,7 @@ from orchestration.ingestion.landing_tables import (
 )
 from orchestration.ingestion.record_lines import one_record_per_line, record_start_lines
 from orchestration.ingestion.validation_sql import (
+    STRUCTURE_RULE,
     cleaned_columns_sql,
     column_rejects_sql,
     duplicate_rejects_sql,
@@ -149,8 +150,8 @@ def _read_incoming(
     connection.execute(
         f"""
         create or replace temp table structural_rejects as
-        select record_number, {line_of} as source_line, column_name, 'structure' as rule,
-               reason, null as value
+        select record_number, {line_of} as source_line, column_name,
+               {quote_literal(STRUCTURE_RULE)} as rule, reason, null as value
         from structural_errors
         {line_join}
         """

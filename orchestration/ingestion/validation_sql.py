@@ -43,6 +43,12 @@ def _typed_sql(column: Column, value_sql: str) -> str:
             return value_sql
 
 
+# A row the CSV reader could not split, or whose bytes cannot be data.
+STRUCTURE_RULE = "structure"
+# C0 control characters other than tab, LF and CR (which CSV allows inside quotes):
+# NUL and its kin are never data, and would make "E1<NUL>" a second "E1".
+_CONTROL_CHARACTER = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+
 # The rule families of load_rejects.rule; the GX contract suites expect none of each.
 KIND_RULES = {
     Kind.DATE: "date",
@@ -53,34 +59,36 @@ KIND_RULES = {
 
 
 def _kind_violation(column: Column, value_sql: str) -> tuple[str, str] | None:
-    """(SQL true when the present value is invalid, SQL for the reason) or None."""
-    shown = f"'''' || {value_sql} || ''''"
+    """(SQL true when the present value is invalid, the reason) or None.
+
+    The reason never quotes the value: rejects leave the warehouse in the evidence,
+    and the value may be personal data (it stays in load_rejects.value only).
+    """
     match column.kind:
         case Kind.DATE:
             return (
                 f"not (regexp_full_match({value_sql}, '{_DATE_PATTERN}') "
                 f"and {_calendar_date_sql(value_sql)} is not null)",
-                f"'not a valid date ' || {shown} || ' (expected YYYY-MM-DD)'",
+                "not a valid date (expected YYYY-MM-DD)",
             )
         case Kind.DATE_OR_TIMESTAMP:
             # The pattern fixes the first ten characters as YYYY-MM-DD.
             return (
                 f"not (regexp_full_match({value_sql}, '{_TIMESTAMP_PATTERN}') "
                 f"and {_calendar_date_sql(f'left({value_sql}, 10)')} is not null)",
-                f"'not a valid date or ISO-8601 timestamp ' || {shown}",
+                "not a valid date or ISO-8601 timestamp",
             )
         case Kind.ENUM:
             allowed = ", ".join(quote_literal(value) for value in column.allowed)
             return (
                 f"lower({value_sql}) not in ({allowed})",
-                f"'unknown value ' || {shown} || "
-                f"{quote_literal(' (allowed: ' + ', '.join(column.allowed) + ')')}",
+                f"unknown value (allowed: {', '.join(column.allowed)})",
             )
         case Kind.SCORE:
             number = f"try_cast({value_sql} as double)"
             return (
                 f"{number} is null or {number} < 0 or {number} > 100",
-                f"'score ' || {shown} || ' is not a number from 0 to 100'",
+                "score is not a number from 0 to 100",
             )
         case Kind.TEXT:
             return None
@@ -123,6 +131,19 @@ def column_rejects_sql(contract: ExportContract) -> str:
     """
     checks: list[tuple[str, str]] = []
     for column in contract.columns:
+        control = f"regexp_extract({column.name}, '{_CONTROL_CHARACTER}')"
+        checks.append(
+            (
+                f"regexp_matches({column.name}, '{_CONTROL_CHARACTER}')",
+                _broken_rule(
+                    column.name,
+                    STRUCTURE_RULE,
+                    f"'control character ' || printf('U+%04X', unicode({control})) || "
+                    "' in the value (only tab, CR and LF may appear, inside quotes)'",
+                    column.name,
+                ),
+            )
+        )
         if column.required:
             checks.append(
                 (
@@ -136,7 +157,9 @@ def column_rejects_sql(contract: ExportContract) -> str:
             checks.append(
                 (
                     f"{column.name} is not null and ({condition})",
-                    _broken_rule(column.name, KIND_RULES[column.kind], reason, column.name),
+                    _broken_rule(
+                        column.name, KIND_RULES[column.kind], quote_literal(reason), column.name
+                    ),
                 )
             )
     broken_list = ",\n        ".join(f"case when {when} then {rule} end" for when, rule in checks)
@@ -196,8 +219,8 @@ select
     case
         when key_groups.distinct_contents = 1
             then 'identical duplicate of line ' || key_groups.first_line
-        else {quote_literal("conflicting duplicate " + key.column + " ")}
-            || '''' || repeated_rows.key_value || ''' on lines ' || key_groups.all_lines
+        else {quote_literal("conflicting duplicate " + key.column + " on lines ")}
+            || key_groups.all_lines
     end,
     repeated_rows.key_value
 from repeated_rows
