@@ -1,4 +1,9 @@
-"""Turns a finished run's failed checks or failure into one alert an on-call person can act on."""
+"""Turns a finished run's failed checks or failure into one alert an on-call person can act on.
+
+The alert is plain text: every value taken from the data or the run is folded onto
+one line (markup.one_line) so it cannot forge lines, and the channel escapes the
+text for its medium (see channels.py).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any
 from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
 
 from orchestration.alerting.channels import Alert
+from orchestration.alerting.markup import one_line
 from orchestration.evidence.seal_alert import seal_entry_lines
 from orchestration.validation import check_names
 
@@ -55,19 +61,19 @@ def first_step_error(instance: DagsterInstance, run_id: str) -> str:
     for entry in instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE):
         error = entry.dagster_event.step_failure_data.error
         if error is not None:
-            return error.message.strip().splitlines()[0]
+            return one_line(error.message.strip().splitlines()[0])
     return "see the run's logs"
 
 
 def _people_lines(people: list[dict[str, Any]]) -> list[str]:
     lines = []
     for person in people[:PEOPLE_IN_MESSAGE]:
-        manager = person.get("manager_id") or "no manager on record"
+        manager = one_line(person.get("manager_id") or "no manager on record")
         days = person.get("days_overdue")
-        overdue = f"{days} days" if days is not None else "n/a"
+        overdue = f"{one_line(days)} days" if days is not None else "n/a"
         lines.append(
-            f"  - {person['employee_id']} (manager {manager}): "
-            f"{person['status']}, {overdue} overdue"
+            f"  - {one_line(person['employee_id'])} (manager {manager}): "
+            f"{one_line(person['status'])}, {overdue} overdue"
         )
     return lines
 
@@ -75,7 +81,7 @@ def _people_lines(people: list[dict[str, Any]]) -> list[str]:
 def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) -> Alert | None:
     """The alert for a finished run, or None when nothing of ERROR severity went wrong."""
     run = instance.get_run_by_id(run_id)
-    as_of_date = (run.tags.get("dagster/partition") if run else None) or "unknown date"
+    as_of_date = one_line((run.tags.get("dagster/partition") if run else None) or "unknown date")
     failures = failed_checks(instance, run_id)
     errors = [failure for failure in failures if failure.severity == AssetCheckSeverity.ERROR]
     if not run_failed and not errors:
@@ -94,7 +100,8 @@ def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) ->
         if isinstance(by_status, str):
             by_status = json.loads(by_status)
         breakdown = ", ".join(
-            f"{status.replace('_', ' ')} {count}" for status, count in by_status.items()
+            f"{one_line(status).replace('_', ' ')} {one_line(count)}"
+            for status, count in by_status.items()
         )
         lines.append(
             f"{metadata.get('failing_count', '?')} of {metadata.get('in_scope_count', '?')} "
@@ -119,7 +126,7 @@ def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) ->
         people = scope.metadata.get("unresolved_people") or []
         if isinstance(people, str):
             people = json.loads(people)
-        shown = ", ".join(person["employee_id"] for person in people[:PEOPLE_IN_MESSAGE])
+        shown = ", ".join(one_line(person["employee_id"]) for person in people[:PEOPLE_IN_MESSAGE])
         more = (
             f" and {len(people) - PEOPLE_IN_MESSAGE} more"
             if len(people) > PEOPLE_IN_MESSAGE
