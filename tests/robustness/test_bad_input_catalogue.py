@@ -79,6 +79,10 @@ FILE_ERRORS = {
         f"{HR_HEADER.replace(',', ';')}\n{GOOD_PERSON.replace(',', ';')}\n".encode(),
         "semicolon-delimited",
     ),
+    "cr_only_line_endings": (
+        f"{HR_HEADER}\r{GOOD_PERSON}\r".encode(),
+        "line 1: the header ends with a lone CR (CR-only line endings)",
+    ),
     "latin1_header": (
         f"{HR_HEADER},pr\xe9nom\n".encode("latin-1"),
         "line 1: header is not UTF-8",
