@@ -81,8 +81,26 @@ def _people_lines(people: list[dict[str, Any]]) -> list[str]:
 def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) -> Alert | None:
     """The alert for a finished run, or None when nothing of ERROR severity went wrong."""
     run = instance.get_run_by_id(run_id)
-    as_of_date = one_line((run.tags.get("dagster/partition") if run else None) or "unknown date")
-    failures = failed_checks(instance, run_id)
+    return compose_run_alert(
+        as_of_date=(run.tags.get("dagster/partition") if run else None) or "unknown date",
+        failures=failed_checks(instance, run_id),
+        step_error=first_step_error(instance, run_id) if run_failed else None,
+        seal_lines=seal_entry_lines(instance, run_id),
+        url=run_url(run_id),
+    )
+
+
+def compose_run_alert(
+    as_of_date: str,
+    failures: list[CheckFailure],
+    step_error: str | None,
+    url: str,
+    seal_lines: list[str] | None = None,
+) -> Alert | None:
+    """The alert text from a run's facts (`step_error` None: the run succeeded;
+    `seal_lines`: the seal log entry the run appended, written by the pipeline)."""
+    run_failed = step_error is not None
+    as_of_date = one_line(as_of_date)
     errors = [failure for failure in failures if failure.severity == AssetCheckSeverity.ERROR]
     if not run_failed and not errors:
         return None
@@ -115,7 +133,7 @@ def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) ->
             lines.extend(_people_lines(people))
     elif run_failed:
         headline = f"TRN.2.01 {as_of_date}: daily run FAILED, no coverage measured"
-        lines.append(f"Error: {first_step_error(instance, run_id)}")
+        lines.append(f"Error: {one_line(step_error)}")
     else:
         headline = f"TRN.2.01 {as_of_date}: checks FAILED, figures not trustworthy"
 
@@ -138,13 +156,13 @@ def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) ->
             "a policy rule or an override."
         )
     if run_failed and gate is not None:
-        lines.append(f"The run also failed: {first_step_error(instance, run_id)}")
+        lines.append(f"The run also failed: {one_line(step_error)}")
     if failures:
         lines.append("Failed checks:")
         lines.extend(
             f"  - {failure.check_name} on {failure.asset} ({_plain(failure.severity)})"
             for failure in failures
         )
-    lines.extend(seal_entry_lines(instance, run_id))
-    lines.append(f"Run: {run_url(run_id)}")
+    lines.extend(seal_lines or [])
+    lines.append(f"Run: {url}")
     return Alert(subject=headline, text="\n".join([headline, *lines]))
