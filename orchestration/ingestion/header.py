@@ -30,7 +30,7 @@ def _first_line(path: Path) -> str:
         # endings (or holds a stray CR in the header), which the reader cannot split.
         raise ExportError(
             path,
-            "line 1 ends with a CR alone (CR-only line endings): exports must end lines "
+            "the header ends with a lone CR (CR-only line endings): exports must end lines "
             "with LF or CRLF",
             line=1,
         )
