@@ -159,11 +159,13 @@ def _read_incoming(
     connection.execute("drop table structural_errors")
 
 
-def _find_rejects(connection: duckdb.DuckDBPyConnection, contract: ExportContract) -> None:
+def _find_rejects(
+    connection: duckdb.DuckDBPyConnection, contract: ExportContract, facts: FileFacts
+) -> None:
     connection.execute(f"create or replace temp view typed as {typed_rows_sql(contract)}")
     queries = [
         "select * from structural_rejects",
-        column_rejects_sql(contract),
+        column_rejects_sql(contract, control_characters=facts.has_control_characters),
         *duplicate_rejects_sql(contract),
     ]
     union = "\nunion all\n".join(f"({query})" for query in queries if query.strip())
@@ -283,7 +285,7 @@ def load_export(
         _read_incoming(connection, contract, facts, header, token)
         # From here source_line carries the order; unordered writes use both cores.
         connection.execute("set preserve_insertion_order = false")
-        _find_rejects(connection, contract)
+        _find_rejects(connection, contract, facts)
         record_count, rejected = connection.execute(
             "select (select count(*) from incoming) + (select count(*) from structural_rejects), "
             "(select count(distinct record_number) from rejects)"

@@ -10,6 +10,7 @@ never guessed. Every column rule is checked in one pass over the rows.
 from __future__ import annotations
 
 from orchestration.ingestion.contract import Column, ExportContract, Kind
+from orchestration.ingestion.file_facts import FORBIDDEN_CONTROLS
 
 _DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
 _TIMESTAMP_PATTERN = (
@@ -45,9 +46,7 @@ def _typed_sql(column: Column, value_sql: str) -> str:
 
 # A row the CSV reader could not split, or whose bytes cannot be data.
 STRUCTURE_RULE = "structure"
-# C0 control characters other than tab, LF and CR (which CSV allows inside quotes):
-# NUL and its kin are never data, and would make "E1<NUL>" a second "E1".
-_CONTROL_CHARACTER = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+_CONTROL_CHARACTER = "[" + "".join(f"\\x{code:02x}" for code in sorted(FORBIDDEN_CONTROLS)) + "]"
 
 # The rule families of load_rejects.rule; the GX contract suites expect none of each.
 KIND_RULES = {
@@ -123,27 +122,31 @@ def _broken_rule(column: str, rule: str, reason_sql: str, value_sql: str) -> str
     )
 
 
-def column_rejects_sql(contract: ExportContract) -> str:
+def _control_character_check(column: Column) -> tuple[str, str]:
+    control = f"regexp_extract({column.name}, '{_CONTROL_CHARACTER}')"
+    return (
+        f"regexp_matches({column.name}, '{_CONTROL_CHARACTER}')",
+        _broken_rule(
+            column.name,
+            STRUCTURE_RULE,
+            f"'control character ' || printf('U+%04X', unicode({control})) || "
+            "' in the value (only tab, CR and LF may appear, inside quotes)'",
+            column.name,
+        ),
+    )
+
+
+def column_rejects_sql(contract: ExportContract, *, control_characters: bool = True) -> str:
     """(record_number, source_line, column_name, rule, reason, value) per broken rule.
 
     One scan: rows breaking no rule are filtered out first, then each broken
-    rule of a row becomes one reject.
+    rule of a row becomes one reject. `control_characters=False` leaves out the
+    control-character checks, for a file whose bytes hold none (FileFacts).
     """
     checks: list[tuple[str, str]] = []
     for column in contract.columns:
-        control = f"regexp_extract({column.name}, '{_CONTROL_CHARACTER}')"
-        checks.append(
-            (
-                f"regexp_matches({column.name}, '{_CONTROL_CHARACTER}')",
-                _broken_rule(
-                    column.name,
-                    STRUCTURE_RULE,
-                    f"'control character ' || printf('U+%04X', unicode({control})) || "
-                    "' in the value (only tab, CR and LF may appear, inside quotes)'",
-                    column.name,
-                ),
-            )
-        )
+        if control_characters:
+            checks.append(_control_character_check(column))
         if column.required:
             checks.append(
                 (

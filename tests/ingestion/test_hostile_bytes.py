@@ -16,6 +16,7 @@ import pytest
 
 from orchestration.ingestion.contract import HR_EMPLOYEES, LMS_COMPLETIONS
 from orchestration.ingestion.errors import ExportError
+from orchestration.ingestion.file_facts import inspect_file
 from orchestration.ingestion.loader import load_export
 
 AS_OF = date(2026, 11, 27)
@@ -226,3 +227,20 @@ def test_a_large_field_under_the_line_limit_loads_whole(tmp_path: Path, connecti
     _hr(tmp_path, _person("E1", job_title=large))
     load_export(connection, HR_EMPLOYEES, tmp_path, AS_OF)
     assert connection.execute("select job_title from landing.hr_employees").fetchone() == (large,)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b'a,b\r\n"t\tab\r\nnew",\xc3\xa9\n', False),
+        (b"a,b\n1,\x00\n", True),
+        (b"a,b\n1,\x1f\n", True),
+        (b"a,b\n1,\x7f\xe2\x80\xa8\n", False),  # DEL and U+2028 are not C0 controls
+    ],
+)
+def test_file_facts_tell_whether_any_row_needs_the_control_checks(
+    tmp_path: Path, content: bytes, expected: bool
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    assert inspect_file(path).has_control_characters is expected
