@@ -24,7 +24,11 @@ from orchestration.ingestion.landing_tables import (
     ensure_landing_schema,
     landing_table,
 )
-from orchestration.ingestion.record_lines import one_record_per_line, record_start_lines
+from orchestration.ingestion.record_lines import (
+    MAX_RECORD_BYTES,
+    one_record_per_line,
+    record_start_lines,
+)
 from orchestration.ingestion.validation_sql import (
     STRUCTURE_RULE,
     cleaned_columns_sql,
@@ -81,6 +85,7 @@ def _read_incoming(
                 {quote_literal(str(facts.path))},
                 header = true, auto_detect = false, columns = {{{columns}}},
                 delim = ',', quote = '"', escape = '"', strict_mode = true,
+                max_line_size = {MAX_RECORD_BYTES},
                 store_rejects = true, rejects_table = 'csv_errors_{token}',
                 rejects_scan = 'csv_scans_{token}'
             )

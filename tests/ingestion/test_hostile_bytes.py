@@ -244,3 +244,20 @@ def test_file_facts_tell_whether_any_row_needs_the_control_checks(
     path = tmp_path / "export.csv"
     path.write_bytes(content)
     assert inspect_file(path).has_control_characters is expected
+
+
+def test_a_large_field_beside_a_multi_line_record_keeps_every_line(
+    tmp_path: Path, connection
+) -> None:
+    """Lines are then counted with the csv module, whose 128 KiB field limit is raised."""
+    _hr(
+        tmp_path,
+        _person("E1", job_title="x" * 200_000),
+        _person("E2", job_title='"two\nlines"'),
+        _person("E3"),
+    )
+    report = load_export(connection, HR_EMPLOYEES, tmp_path, AS_OF)
+    assert report.rejected_row_count == 0
+    assert connection.execute(
+        "select employee_id, source_line from landing.hr_employees order by source_line"
+    ).fetchall() == [("E1", 2), ("E2", 3), ("E3", 5)]
