@@ -12,9 +12,9 @@ The format, pinned by tests/evidence/test_csv_files.py:
 - a text cell starting with =, +, -, @, tab or CR gets a leading single quote (OWASP's
   guidance against formula injection), so a spreadsheet shows it as text and never runs
   it; numbers are not text, so a negative number stays a number. Parquet files keep the
-  true value. The sample landing zone is not neutralised (write_batches writes as
-  given): it is the pipeline's input, whose values must arrive as the HR and LMS
-  systems would send them.
+  true value. Landing-zone exports (the sample generator's, a connector's pull) are
+  not neutralised (write_batches, write_input_csv): they are the pipeline's input,
+  whose values must arrive as the HR and LMS systems send them.
 
 The same table always gives the same bytes, and a file appears under its name only
 once complete, so a regenerated day compares byte for byte and no reader sees half a file.
@@ -78,7 +78,9 @@ def neutralised(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArra
     return pc.replace_substring_regex(column, pattern=_FORMULA_START, replacement=r"'\1")
 
 
-def _spelled(column: pa.ChunkedArray, *, alone: bool) -> pa.ChunkedArray | pa.Array:
+def _spelled(
+    column: pa.ChunkedArray, *, alone: bool, neutralise: bool
+) -> pa.ChunkedArray | pa.Array:
     kind = column.type
     if pa.types.is_string_view(kind):
         column = pc.cast(column, pa.string())
@@ -88,19 +90,22 @@ def _spelled(column: pa.ChunkedArray, *, alone: bool) -> pa.ChunkedArray | pa.Ar
             [None if value is None else _python_spelling(value) for value in column.to_pylist()],
             pa.string(),
         )
-    # Before a lone number column becomes text below: numbers are never neutralised.
-    column = neutralised(column)
+    if neutralise:
+        # Before a lone number column becomes text below: numbers are never neutralised.
+        column = neutralised(column)
     if alone and column.null_count:
         # NULL alone on its row would be a blank line, which CSV readers skip: write "".
         column = pc.fill_null(pc.cast(column, pa.string()), "")
     return column
 
 
-def spelled(table: pa.Table) -> pa.Table:
+def spelled(table: pa.Table, *, neutralise_formulas: bool = True) -> pa.Table:
     """The table with every column in a type pyarrow writes in the project's spelling,
-    text cells neutralised against formulas."""
+    text cells neutralised against formulas unless told otherwise."""
     alone = table.num_columns == 1
-    columns = [_spelled(column, alone=alone) for column in table.columns]
+    columns = [
+        _spelled(column, alone=alone, neutralise=neutralise_formulas) for column in table.columns
+    ]
     return pa.Table.from_arrays(columns, names=table.column_names)
 
 
@@ -134,6 +139,13 @@ def write_batches(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatc
 
 def write_csv(table: pa.Table, path: Path) -> Path:
     table = spelled(table)
+    write_batches(path, table.schema, table.to_batches())
+    return path
+
+
+def write_input_csv(table: pa.Table, path: Path) -> Path:
+    """A landing-zone export, values as the source system sent them (never neutralised)."""
+    table = spelled(table, neutralise_formulas=False)
     write_batches(path, table.schema, table.to_batches())
     return path
 

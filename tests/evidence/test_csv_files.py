@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from orchestration.csv_files import write_batches, write_csv, write_csv_to
+from orchestration.csv_files import write_batches, write_csv, write_csv_to, write_input_csv
 from orchestration.evidence.files import write_parquet
 
 MIXED = pa.table(
@@ -172,3 +172,13 @@ def test_the_sample_landing_zone_writer_keeps_input_values_as_given(tmp_path: Pa
     write_batches(path, table.schema, table.to_batches())
     with path.open(newline="") as handle:
         assert [row[0] for row in csv.reader(handle)][1:] == HOSTILE
+
+
+def test_a_landing_zone_export_keeps_input_values_as_given(tmp_path: Path) -> None:
+    """write_input_csv (a connector's pull) spells like write_csv but never neutralises."""
+    table = pa.table({"employee_id": HOSTILE, "count": list(range(len(HOSTILE)))})
+    path = write_input_csv(table, tmp_path / "employees.csv")
+    with path.open(newline="") as handle:
+        assert [row[0] for row in csv.reader(handle)][1:] == HOSTILE
+    neutralised_text = write_csv(table, tmp_path / "evidence.csv").read_text()
+    assert path.read_text() == neutralised_text.replace("\"'", '"')

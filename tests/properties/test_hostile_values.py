@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pyarrow as pa
@@ -27,7 +27,7 @@ from orchestration.coverage import CoverageSummary
 from orchestration.csv_files import FORMULA_STARTS, write_csv_to
 from orchestration.evidence.coverage_history import CoverageTrend, TrendPoint
 from orchestration.evidence.gx_results import GxValidation
-from orchestration.evidence.pages import DayPage
+from orchestration.evidence.pages import DayPage, OwnerView, RunStamp
 from orchestration.ingestion.contract import HR_EMPLOYEES, LMS_COMPLETIONS
 from orchestration.statuses import load_statuses
 from orchestration.validation import check_names
@@ -169,6 +169,56 @@ class _Structure(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+def _owner_view(value: str) -> OwnerView:
+    failing = next(status for status in load_statuses() if status.is_failing)
+    lapsing = {"lapsing_within_30_days": 0, "lapsing_within_60_days": 0}
+    return OwnerView(
+        chase_list=[
+            {
+                "employee_id": value,
+                "department": value,
+                "manager_id": value,
+                "skip_level_manager_id": value,
+                "status": failing.name,
+                "is_failing": True,
+                "chase_reason": value,
+                "complete_by": date(2026, 10, 1),
+                "days_overdue": 57,
+                "escalation_level": 2,
+            }
+        ],
+        manager_follow_up=[
+            {
+                "manager_id": value,
+                "in_scope_count": 8,
+                "failing_count": 1,
+                "escalated_count": 1,
+                "due_soon_or_in_grace_count": 0,
+                "most_days_overdue": 57,
+                **lapsing,
+                "lapsing_within_90_days": 1,
+            }
+        ],
+        forecast=[
+            {
+                "forecast_date": AS_OF + timedelta(days=days),
+                "coverage_pct": 12.5,
+                "first_date_below_target": AS_OF + timedelta(days=1),
+            }
+            for days in (1, 2)
+        ],
+        lapses_by_department=[
+            {
+                "department": value,
+                "in_scope_count": 8,
+                "covered_count": 1,
+                **lapsing,
+                "lapsing_within_90_days": 1,
+            }
+        ],
+    )
+
+
 def _page(value: str) -> _Structure:
     statuses = load_statuses()
     counts = {status.name: index + 1 for index, status in enumerate(statuses)}
@@ -215,6 +265,8 @@ def _page(value: str) -> _Structure:
         has_gx_data_docs=False,
         rule_fingerprint="f" * 64,
         include_emails=False,
+        owner=_owner_view(value),
+        run_stamp=RunStamp("run-1", None, "2026-11-27T06:00:00+00:00"),
     )
     structure = _Structure()
     structure.feed(page.render(AS_OF.isoformat()))

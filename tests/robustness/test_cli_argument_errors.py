@@ -48,6 +48,8 @@ OTHER_ERRORS = {
     "missing date": (["sample"], "'--date'"),
     "no such policy file": (["policy", "check", "/nonexistent/policy.yml"], "does not exist"),
     "negative people": (["generate-sample", "--people", "-1"], "'--people'"),
+    "known entry not a hash": (["verify", "--known-entry", "abc"], "is not a SHA-256 in hex"),
+    "absent public key": (["verify", "--public-key", "/nonexistent.pem"], "cannot read key file"),
 }
 
 
