@@ -278,6 +278,10 @@ def sample(
     except ValueError as error:
         # An inverted window, or one outside the movers the warehouse keeps for the day.
         raise click.UsageError(str(error)) from error
+    except FileNotFoundError as error:
+        # No warehouse yet: not a usage error, but one line, as `compliance evidence` says it.
+        click.echo(str(error), err=True)
+        return 1
 
 
 @compliance.command("generate-sample", help="Write a sample landing zone.")
@@ -389,6 +393,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             prog_name="compliance",
             standalone_mode=False,
         )
+    except click.UsageError as error:
+        # One line, not click's usage block: the message names the option and the value.
+        click.echo(f"Error: {' '.join(error.format_message().split())}", err=True)
+        return error.exit_code
     except click.ClickException as error:
         error.show()
         return error.exit_code

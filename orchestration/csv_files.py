@@ -8,7 +8,13 @@ The format, pinned by tests/evidence/test_csv_files.py:
   (a float in its shortest round-trip form: 2, 81.7658, 1e-07), so numbers never look
   like text to a spreadsheet;
 - timestamps and lists in Python's spelling (2026-01-02T03:04:05, a;b), as text: Arrow
-  would write 2026-01-02 03:04:05.000000, and cannot write lists.
+  would write 2026-01-02 03:04:05.000000, and cannot write lists;
+- a text cell starting with =, +, -, @, tab or CR gets a leading single quote (OWASP's
+  guidance against formula injection), so a spreadsheet shows it as text and never runs
+  it; numbers are not text, so a negative number stays a number. Parquet files keep the
+  true value. Landing-zone exports (the sample generator's, a connector's pull) are
+  not neutralised (write_batches, write_input_csv): they are the pipeline's input,
+  whose values must arrive as the HR and LMS systems send them.
 
 The same table always gives the same bytes, and a file appears under its name only
 once complete, so a regenerated day compares byte for byte and no reader sees half a file.
@@ -27,6 +33,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 WRITE_OPTIONS = pa_csv.WriteOptions(quoting_style="needed", quoting_header="none")
+
+# The first characters that make a spreadsheet read a cell as a formula (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The same characters as one RE2 pattern for Arrow's compute kernels.
+_FORMULA_START = r"^([=+\-@\t\r])"
 
 
 def _arrow_spells(kind: pa.DataType) -> bool:
@@ -56,7 +67,20 @@ def _python_spelling(value: Any) -> str:
     return str(value)
 
 
-def _spelled(column: pa.ChunkedArray, *, alone: bool) -> pa.ChunkedArray | pa.Array:
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def neutralised(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """A text column with a single quote before every cell a spreadsheet would run."""
+    if not _is_text(column.type):
+        return column
+    return pc.replace_substring_regex(column, pattern=_FORMULA_START, replacement=r"'\1")
+
+
+def _spelled(
+    column: pa.ChunkedArray, *, alone: bool, neutralise: bool
+) -> pa.ChunkedArray | pa.Array:
     kind = column.type
     if pa.types.is_string_view(kind):
         column = pc.cast(column, pa.string())
@@ -66,16 +90,22 @@ def _spelled(column: pa.ChunkedArray, *, alone: bool) -> pa.ChunkedArray | pa.Ar
             [None if value is None else _python_spelling(value) for value in column.to_pylist()],
             pa.string(),
         )
+    if neutralise:
+        # Before a lone number column becomes text below: numbers are never neutralised.
+        column = neutralised(column)
     if alone and column.null_count:
         # NULL alone on its row would be a blank line, which CSV readers skip: write "".
         column = pc.fill_null(pc.cast(column, pa.string()), "")
     return column
 
 
-def spelled(table: pa.Table) -> pa.Table:
-    """The table with every column in a type pyarrow writes in the project's spelling."""
+def spelled(table: pa.Table, *, neutralise_formulas: bool = True) -> pa.Table:
+    """The table with every column in a type pyarrow writes in the project's spelling,
+    text cells neutralised against formulas unless told otherwise."""
     alone = table.num_columns == 1
-    columns = [_spelled(column, alone=alone) for column in table.columns]
+    columns = [
+        _spelled(column, alone=alone, neutralise=neutralise_formulas) for column in table.columns
+    ]
     return pa.Table.from_arrays(columns, names=table.column_names)
 
 
@@ -86,7 +116,11 @@ def _check_schema(schema: pa.Schema) -> None:
 
 
 def write_batches(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> int:
-    """Writes the batches under `path` via a temporary name; returns the rows written."""
+    """Writes the batches as given under `path` via a temporary name; returns the rows written.
+
+    Values are not neutralised here: this is how the sample landing zone writes the
+    pipeline's input. Evidence goes through write_csv or write_csv_to.
+    """
     _check_schema(schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
@@ -105,6 +139,13 @@ def write_batches(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatc
 
 def write_csv(table: pa.Table, path: Path) -> Path:
     table = spelled(table)
+    write_batches(path, table.schema, table.to_batches())
+    return path
+
+
+def write_input_csv(table: pa.Table, path: Path) -> Path:
+    """A landing-zone export, values as the source system sent them (never neutralised)."""
+    table = spelled(table, neutralise_formulas=False)
     write_batches(path, table.schema, table.to_batches())
     return path
 

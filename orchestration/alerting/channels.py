@@ -2,6 +2,11 @@
 
 Secrets (the webhook URL's path and query, SMTP credentials) never appear in a log
 line or an exception message: a channel describes itself by host only.
+
+An alert is plain text; each channel makes it safe for its medium
+(orchestration/alerting/markup.py): the webhook escapes it for chat markup, so no
+value from the data becomes a mention or a link, and email sends it as a
+text/plain body under one-line headers, so no value can add a header.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from email.message import EmailMessage
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from orchestration.alerting.markup import escape_slack_text, header_value
+
 WEBHOOK_URL_VAR = "COMPLIANCE_ALERT_WEBHOOK_URL"
 SMTP_HOST_VAR = "COMPLIANCE_ALERT_SMTP_HOST"
 SMTP_PORT_VAR = "COMPLIANCE_ALERT_SMTP_PORT"
@@ -33,8 +40,14 @@ _TIMEOUT_SECONDS = 20
 
 @dataclass(frozen=True)
 class Alert:
-    subject: str
-    text: str
+    subject: str  # plain text, one line
+    text: str  # plain text, the email body
+    # Chat markup written on purpose, every data value in it already escaped with
+    # escape_slack_text; None sends `text` escaped whole.
+    chat_text: str | None = None
+
+    def chat_markup(self) -> str:
+        return self.chat_text if self.chat_text is not None else escape_slack_text(self.text)
 
 
 class DeliveryError(Exception):
@@ -60,7 +73,7 @@ class WebhookChannel:
     def send(self, alert: Alert) -> None:
         request = urllib.request.Request(
             self.url,
-            data=json.dumps({"text": alert.text}).encode(),
+            data=json.dumps({"text": alert.chat_markup()}).encode(),
             headers={"Content-Type": "application/json"},
             method="POST",
         )
@@ -92,10 +105,10 @@ class EmailChannel:
 
     def send(self, alert: Alert) -> None:
         message = EmailMessage()
-        message["Subject"] = alert.subject
-        message["From"] = self.sender
-        message["To"] = ", ".join(self.recipients)
-        message.set_content(alert.text)
+        message["Subject"] = header_value(alert.subject)
+        message["From"] = header_value(self.sender)
+        message["To"] = header_value(", ".join(self.recipients))
+        message.set_content(alert.text, subtype="plain", charset="utf-8")
         try:
             with smtplib.SMTP(self.host, self.port, timeout=_TIMEOUT_SECONDS) as smtp:
                 if self.starttls:

@@ -1,4 +1,9 @@
-"""Turns a finished run's failed checks or failure into one alert an on-call person can act on."""
+"""Turns a finished run's failed checks or failure into one alert an on-call person can act on.
+
+The alert is plain text: every value taken from the data or the run is folded onto
+one line (markup.one_line) so it cannot forge lines, and the channel escapes the
+text for its medium (see channels.py).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any
 from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
 
 from orchestration.alerting.channels import Alert
+from orchestration.alerting.markup import one_line
 from orchestration.evidence.seal_alert import seal_entry_lines
 from orchestration.validation import check_names
 
@@ -55,19 +61,19 @@ def first_step_error(instance: DagsterInstance, run_id: str) -> str:
     for entry in instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE):
         error = entry.dagster_event.step_failure_data.error
         if error is not None:
-            return error.message.strip().splitlines()[0]
+            return one_line(error.message.strip().splitlines()[0])
     return "see the run's logs"
 
 
 def _people_lines(people: list[dict[str, Any]]) -> list[str]:
     lines = []
     for person in people[:PEOPLE_IN_MESSAGE]:
-        manager = person.get("manager_id") or "no manager on record"
+        manager = one_line(person.get("manager_id") or "no manager on record")
         days = person.get("days_overdue")
-        overdue = f"{days} days" if days is not None else "n/a"
+        overdue = f"{one_line(days)} days" if days is not None else "n/a"
         lines.append(
-            f"  - {person['employee_id']} (manager {manager}): "
-            f"{person['status']}, {overdue} overdue"
+            f"  - {one_line(person['employee_id'])} (manager {manager}): "
+            f"{one_line(person['status'])}, {overdue} overdue"
         )
     return lines
 
@@ -75,8 +81,26 @@ def _people_lines(people: list[dict[str, Any]]) -> list[str]:
 def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) -> Alert | None:
     """The alert for a finished run, or None when nothing of ERROR severity went wrong."""
     run = instance.get_run_by_id(run_id)
-    as_of_date = (run.tags.get("dagster/partition") if run else None) or "unknown date"
-    failures = failed_checks(instance, run_id)
+    return compose_run_alert(
+        as_of_date=(run.tags.get("dagster/partition") if run else None) or "unknown date",
+        failures=failed_checks(instance, run_id),
+        step_error=first_step_error(instance, run_id) if run_failed else None,
+        seal_lines=seal_entry_lines(instance, run_id),
+        url=run_url(run_id),
+    )
+
+
+def compose_run_alert(
+    as_of_date: str,
+    failures: list[CheckFailure],
+    step_error: str | None,
+    url: str,
+    seal_lines: list[str] | None = None,
+) -> Alert | None:
+    """The alert text from a run's facts (`step_error` None: the run succeeded;
+    `seal_lines`: the seal log entry the run appended, written by the pipeline)."""
+    run_failed = step_error is not None
+    as_of_date = one_line(as_of_date)
     errors = [failure for failure in failures if failure.severity == AssetCheckSeverity.ERROR]
     if not run_failed and not errors:
         return None
@@ -94,7 +118,8 @@ def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) ->
         if isinstance(by_status, str):
             by_status = json.loads(by_status)
         breakdown = ", ".join(
-            f"{status.replace('_', ' ')} {count}" for status, count in by_status.items()
+            f"{one_line(status).replace('_', ' ')} {one_line(count)}"
+            for status, count in by_status.items()
         )
         lines.append(
             f"{metadata.get('failing_count', '?')} of {metadata.get('in_scope_count', '?')} "
@@ -108,7 +133,7 @@ def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) ->
             lines.extend(_people_lines(people))
     elif run_failed:
         headline = f"TRN.2.01 {as_of_date}: daily run FAILED, no coverage measured"
-        lines.append(f"Error: {first_step_error(instance, run_id)}")
+        lines.append(f"Error: {one_line(step_error)}")
     else:
         headline = f"TRN.2.01 {as_of_date}: checks FAILED, figures not trustworthy"
 
@@ -119,7 +144,7 @@ def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) ->
         people = scope.metadata.get("unresolved_people") or []
         if isinstance(people, str):
             people = json.loads(people)
-        shown = ", ".join(person["employee_id"] for person in people[:PEOPLE_IN_MESSAGE])
+        shown = ", ".join(one_line(person["employee_id"]) for person in people[:PEOPLE_IN_MESSAGE])
         more = (
             f" and {len(people) - PEOPLE_IN_MESSAGE} more"
             if len(people) > PEOPLE_IN_MESSAGE
@@ -131,13 +156,13 @@ def build_run_alert(instance: DagsterInstance, run_id: str, run_failed: bool) ->
             "a policy rule or an override."
         )
     if run_failed and gate is not None:
-        lines.append(f"The run also failed: {first_step_error(instance, run_id)}")
+        lines.append(f"The run also failed: {one_line(step_error)}")
     if failures:
         lines.append("Failed checks:")
         lines.extend(
             f"  - {failure.check_name} on {failure.asset} ({_plain(failure.severity)})"
             for failure in failures
         )
-    lines.extend(seal_entry_lines(instance, run_id))
-    lines.append(f"Run: {run_url(run_id)}")
+    lines.extend(seal_lines or [])
+    lines.append(f"Run: {url}")
     return Alert(subject=headline, text="\n".join([headline, *lines]))

@@ -24,7 +24,7 @@ from orchestration.connectors.errors import ConnectorError, MappingError
 from orchestration.connectors.mapping import SourceMapping, load_mapping, map_record
 from orchestration.connectors.raw_responses import RawResponse, StoredResponse, store
 from orchestration.connectors.sources import SOURCE_CONTRACTS
-from orchestration.csv_files import write_csv
+from orchestration.csv_files import write_input_csv
 from orchestration.ingestion.file_facts import inspect_file
 from orchestration.settings import TIMEZONE_VAR, connector_mapping_file, setting
 
@@ -94,7 +94,7 @@ def pull(source: str, landing_dir: Path, as_of_date: date) -> PullResult:
             for record in response.records:
                 rows.append(map_record(record.record, mapping, contract))
                 positions.append(response.position(record))
-        write_csv(_export_table(rows, contract.column_names), staged_export)
+        write_input_csv(_export_table(rows, contract.column_names), staged_export)
         export_sha256 = inspect_file(staged_export).sha256
         manifest = {
             "source": source,

@@ -24,7 +24,17 @@ class HeaderCheck:
 def _first_line(path: Path) -> str:
     with path.open("rb") as handle:
         head = handle.read(_HEADER_READ_BYTES)
-    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    first = head.split(b"\n", 1)[0]
+    if b"\r" in first.rstrip(b"\r"):
+        # A CR not followed by LF ends the header line: the file uses CR-only line
+        # endings (or holds a stray CR in the header), which the reader cannot split.
+        raise ExportError(
+            path,
+            "the header ends with a lone CR (CR-only line endings): exports must end lines "
+            "with LF or CRLF",
+            line=1,
+        )
+    first = first.rstrip(b"\r")
     try:
         return first.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -37,7 +47,10 @@ def check_header(path: Path, contract: ExportContract) -> HeaderCheck:
     first_line = _first_line(path)
     if not first_line.strip():
         raise ExportError(path, "no header row (first line is empty)", line=1)
-    file_columns = tuple(next(csv.reader([first_line])))
+    try:
+        file_columns = tuple(next(csv.reader([first_line], strict=True)))
+    except csv.Error as error:
+        raise ExportError(path, f"header row is not valid CSV: {error}", line=1) from error
     normalised = [name.strip().lower() for name in file_columns]
 
     duplicates = sorted({name for name in normalised if normalised.count(name) > 1})

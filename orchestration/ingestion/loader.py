@@ -24,8 +24,13 @@ from orchestration.ingestion.landing_tables import (
     ensure_landing_schema,
     landing_table,
 )
-from orchestration.ingestion.record_lines import one_record_per_line, record_start_lines
+from orchestration.ingestion.record_lines import (
+    MAX_RECORD_BYTES,
+    one_record_per_line,
+    record_start_lines,
+)
 from orchestration.ingestion.validation_sql import (
+    STRUCTURE_RULE,
     cleaned_columns_sql,
     column_rejects_sql,
     duplicate_rejects_sql,
@@ -80,6 +85,7 @@ def _read_incoming(
                 {quote_literal(str(facts.path))},
                 header = true, auto_detect = false, columns = {{{columns}}},
                 delim = ',', quote = '"', escape = '"', strict_mode = true,
+                max_line_size = {MAX_RECORD_BYTES},
                 store_rejects = true, rejects_table = 'csv_errors_{token}',
                 rejects_scan = 'csv_scans_{token}'
             )
@@ -149,8 +155,8 @@ def _read_incoming(
     connection.execute(
         f"""
         create or replace temp table structural_rejects as
-        select record_number, {line_of} as source_line, column_name, 'structure' as rule,
-               reason, null as value
+        select record_number, {line_of} as source_line, column_name,
+               {quote_literal(STRUCTURE_RULE)} as rule, reason, null as value
         from structural_errors
         {line_join}
         """
@@ -158,11 +164,13 @@ def _read_incoming(
     connection.execute("drop table structural_errors")
 
 
-def _find_rejects(connection: duckdb.DuckDBPyConnection, contract: ExportContract) -> None:
+def _find_rejects(
+    connection: duckdb.DuckDBPyConnection, contract: ExportContract, facts: FileFacts
+) -> None:
     connection.execute(f"create or replace temp view typed as {typed_rows_sql(contract)}")
     queries = [
         "select * from structural_rejects",
-        column_rejects_sql(contract),
+        column_rejects_sql(contract, control_characters=facts.has_control_characters),
         *duplicate_rejects_sql(contract),
     ]
     union = "\nunion all\n".join(f"({query})" for query in queries if query.strip())
@@ -282,7 +290,7 @@ def load_export(
         _read_incoming(connection, contract, facts, header, token)
         # From here source_line carries the order; unordered writes use both cores.
         connection.execute("set preserve_insertion_order = false")
-        _find_rejects(connection, contract)
+        _find_rejects(connection, contract, facts)
         record_count, rejected = connection.execute(
             "select (select count(*) from incoming) + (select count(*) from structural_rejects), "
             "(select count(distinct record_number) from rejects)"

@@ -10,6 +10,7 @@ never guessed. Every column rule is checked in one pass over the rows.
 from __future__ import annotations
 
 from orchestration.ingestion.contract import Column, ExportContract, Kind
+from orchestration.ingestion.file_facts import FORBIDDEN_CONTROLS
 
 _DATE_PATTERN = r"\d{4}-\d{2}-\d{2}"
 _TIMESTAMP_PATTERN = (
@@ -43,6 +44,10 @@ def _typed_sql(column: Column, value_sql: str) -> str:
             return value_sql
 
 
+# A row the CSV reader could not split, or whose bytes cannot be data.
+STRUCTURE_RULE = "structure"
+_CONTROL_CHARACTER = "[" + "".join(f"\\x{code:02x}" for code in sorted(FORBIDDEN_CONTROLS)) + "]"
+
 # The rule families of load_rejects.rule; the GX contract suites expect none of each.
 KIND_RULES = {
     Kind.DATE: "date",
@@ -53,34 +58,36 @@ KIND_RULES = {
 
 
 def _kind_violation(column: Column, value_sql: str) -> tuple[str, str] | None:
-    """(SQL true when the present value is invalid, SQL for the reason) or None."""
-    shown = f"'''' || {value_sql} || ''''"
+    """(SQL true when the present value is invalid, the reason) or None.
+
+    The reason never quotes the value: rejects leave the warehouse in the evidence,
+    and the value may be personal data (it stays in load_rejects.value only).
+    """
     match column.kind:
         case Kind.DATE:
             return (
                 f"not (regexp_full_match({value_sql}, '{_DATE_PATTERN}') "
                 f"and {_calendar_date_sql(value_sql)} is not null)",
-                f"'not a valid date ' || {shown} || ' (expected YYYY-MM-DD)'",
+                "not a valid date (expected YYYY-MM-DD)",
             )
         case Kind.DATE_OR_TIMESTAMP:
             # The pattern fixes the first ten characters as YYYY-MM-DD.
             return (
                 f"not (regexp_full_match({value_sql}, '{_TIMESTAMP_PATTERN}') "
                 f"and {_calendar_date_sql(f'left({value_sql}, 10)')} is not null)",
-                f"'not a valid date or ISO-8601 timestamp ' || {shown}",
+                "not a valid date or ISO-8601 timestamp",
             )
         case Kind.ENUM:
             allowed = ", ".join(quote_literal(value) for value in column.allowed)
             return (
                 f"lower({value_sql}) not in ({allowed})",
-                f"'unknown value ' || {shown} || "
-                f"{quote_literal(' (allowed: ' + ', '.join(column.allowed) + ')')}",
+                f"unknown value (allowed: {', '.join(column.allowed)})",
             )
         case Kind.SCORE:
             number = f"try_cast({value_sql} as double)"
             return (
                 f"{number} is null or {number} < 0 or {number} > 100",
-                f"'score ' || {shown} || ' is not a number from 0 to 100'",
+                "score is not a number from 0 to 100",
             )
         case Kind.TEXT:
             return None
@@ -115,14 +122,31 @@ def _broken_rule(column: str, rule: str, reason_sql: str, value_sql: str) -> str
     )
 
 
-def column_rejects_sql(contract: ExportContract) -> str:
+def _control_character_check(column: Column) -> tuple[str, str]:
+    control = f"regexp_extract({column.name}, '{_CONTROL_CHARACTER}')"
+    return (
+        f"regexp_matches({column.name}, '{_CONTROL_CHARACTER}')",
+        _broken_rule(
+            column.name,
+            STRUCTURE_RULE,
+            f"'control character ' || printf('U+%04X', unicode({control})) || "
+            "' in the value (only tab, CR and LF may appear, inside quotes)'",
+            column.name,
+        ),
+    )
+
+
+def column_rejects_sql(contract: ExportContract, *, control_characters: bool = True) -> str:
     """(record_number, source_line, column_name, rule, reason, value) per broken rule.
 
     One scan: rows breaking no rule are filtered out first, then each broken
-    rule of a row becomes one reject.
+    rule of a row becomes one reject. `control_characters=False` leaves out the
+    control-character checks, for a file whose bytes hold none (FileFacts).
     """
     checks: list[tuple[str, str]] = []
     for column in contract.columns:
+        if control_characters:
+            checks.append(_control_character_check(column))
         if column.required:
             checks.append(
                 (
@@ -136,7 +160,9 @@ def column_rejects_sql(contract: ExportContract) -> str:
             checks.append(
                 (
                     f"{column.name} is not null and ({condition})",
-                    _broken_rule(column.name, KIND_RULES[column.kind], reason, column.name),
+                    _broken_rule(
+                        column.name, KIND_RULES[column.kind], quote_literal(reason), column.name
+                    ),
                 )
             )
     broken_list = ",\n        ".join(f"case when {when} then {rule} end" for when, rule in checks)
@@ -196,8 +222,8 @@ select
     case
         when key_groups.distinct_contents = 1
             then 'identical duplicate of line ' || key_groups.first_line
-        else {quote_literal("conflicting duplicate " + key.column + " ")}
-            || '''' || repeated_rows.key_value || ''' on lines ' || key_groups.all_lines
+        else {quote_literal("conflicting duplicate " + key.column + " on lines ")}
+            || key_groups.all_lines
     end,
     repeated_rows.key_value
 from repeated_rows

@@ -195,7 +195,9 @@ class SmtpOutbox:
 
 def post_to_webhook(channel: WebhookChannel, message: Message) -> Outcome:
     try:
-        send_with_retries(channel, Alert(subject=message.subject, text=message.text))
+        # The text is chat markup already, every data value escaped by its renderer.
+        alert = Alert(subject=message.subject, text=message.text, chat_text=message.text)
+        send_with_retries(channel, alert)
     except DeliveryError as error:
         return FAILED, str(error)
     return SENT, None

@@ -11,7 +11,8 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from orchestration.csv_files import write_batches, write_csv, write_csv_to
+from orchestration.csv_files import write_batches, write_csv, write_csv_to, write_input_csv
+from orchestration.evidence.files import write_parquet
 
 MIXED = pa.table(
     {
@@ -111,3 +112,73 @@ def test_batches_must_already_be_in_the_pinned_spelling(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="at"):
         write_batches(tmp_path / "timestamps.csv", table.schema, table.to_batches())
     assert list(tmp_path.iterdir()) == []
+
+
+HOSTILE = [
+    '=HYPERLINK("http://x","y")',
+    "@SUM(1+1)",
+    "+cmd|' /C calc'!A0",
+    "-5",
+    "\t=1+1",
+    "\r=1+1",
+    "safe",
+    "a=b",
+]
+
+
+def test_text_cells_a_spreadsheet_would_run_get_a_leading_quote() -> None:
+    table = pa.table({"text": HOSTILE, "count": [-1, -2, 3, -5, 0, 1, 2, 3]})
+    rows = list(csv.reader(io.StringIO(_written(table), newline="")))
+    assert [row[0] for row in rows[1:]] == [
+        "'" + value if value[0] in "=+-@\t\r" else value for value in HOSTILE
+    ]
+    # Numbers are not text: a negative number stays a bare number.
+    assert [row[1] for row in rows[1:]] == ["-1", "-2", "3", "-5", "0", "1", "2", "3"]
+    assert '"-5",-5\n' not in _written(table) and '"\'-5",-5\n' in _written(table)
+
+
+def test_a_lone_negative_number_column_stays_unquoted_numbers() -> None:
+    """Alone with a NULL the numbers are cast to text; they are still never prefixed."""
+    assert _written(pa.table({"count": [-7, None]})) == 'count\n"-7"\n""\n'
+
+
+def test_timestamps_and_lists_spelled_as_text_are_neutralised_too() -> None:
+    table = pa.table({"codes": [["=a", "b"], ["-c"]], "n": [1, 2]})
+    assert _written(table) == 'codes,n\n"\'=a;b",1\n"\'-c",2\n'
+
+
+def test_neutralising_twice_changes_nothing() -> None:
+    once = _written(pa.table({"text": HOSTILE}))
+    again = pa.table({"text": [row[0] for row in csv.reader(io.StringIO(once, newline=""))][1:]})
+    assert _written(again) == once
+
+
+def test_write_csv_neutralises_the_file_and_parquet_keeps_the_true_value(tmp_path: Path) -> None:
+    table = pa.table({"employee_id": HOSTILE})
+    csv_path = write_csv(table, tmp_path / "people.csv")
+    write_parquet(table, tmp_path / "people.parquet")
+    with csv_path.open(newline="") as handle:
+        cells = [row[0] for row in csv.reader(handle)][1:]
+    assert all(cell[0] not in "=+-@\t\r" for cell in cells)
+    assert duckdb.sql(f"select employee_id from '{tmp_path / 'people.parquet'}'").fetchall() == [
+        (value,) for value in HOSTILE
+    ]
+
+
+def test_the_sample_landing_zone_writer_keeps_input_values_as_given(tmp_path: Path) -> None:
+    """write_batches writes the pipeline's input: neutralising would change the data."""
+    table = pa.table({"employee_id": HOSTILE})
+    path = tmp_path / "employees.csv"
+    write_batches(path, table.schema, table.to_batches())
+    with path.open(newline="") as handle:
+        assert [row[0] for row in csv.reader(handle)][1:] == HOSTILE
+
+
+def test_a_landing_zone_export_keeps_input_values_as_given(tmp_path: Path) -> None:
+    """write_input_csv (a connector's pull) spells like write_csv but never neutralises."""
+    table = pa.table({"employee_id": HOSTILE, "count": list(range(len(HOSTILE)))})
+    path = write_input_csv(table, tmp_path / "employees.csv")
+    with path.open(newline="") as handle:
+        assert [row[0] for row in csv.reader(handle)][1:] == HOSTILE
+    neutralised_text = write_csv(table, tmp_path / "evidence.csv").read_text()
+    assert path.read_text() == neutralised_text.replace("\"'", '"')

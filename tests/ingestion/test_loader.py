@@ -77,11 +77,11 @@ def test_broken_rows_are_rejected_with_line_column_and_reason(tmp_path: Path, co
     assert report.rejected_row_count == 5
     assert report.loaded_row_count == 0
     assert _rejects(connection) == [
-        (2, "employee_id", "conflicting duplicate employee_id 'E1' on lines 2, 7"),
-        (4, "hire_date", "not a valid date '2026-02-30' (expected YYYY-MM-DD)"),
-        (5, "employment_status", "unknown value 'done' (allowed: active, leave, terminated)"),
+        (2, "employee_id", "conflicting duplicate employee_id on lines 2, 7"),
+        (4, "hire_date", "not a valid date (expected YYYY-MM-DD)"),
+        (5, "employment_status", "unknown value (allowed: active, leave, terminated)"),
         (6, "work_email", "missing required value"),
-        (7, "employee_id", "conflicting duplicate employee_id 'E1' on lines 2, 7"),
+        (7, "employee_id", "conflicting duplicate employee_id on lines 2, 7"),
     ]
 
 
@@ -97,9 +97,9 @@ def test_lms_rules_on_scores_timestamps_and_completed_records(tmp_path: Path, co
     )
     load_export(connection, LMS_COMPLETIONS, tmp_path, AS_OF)
     assert _rejects(connection) == [
-        (3, "completed_at", "not a valid date or ISO-8601 timestamp '2026-08-15T25:30:00Z'"),
+        (3, "completed_at", "not a valid date or ISO-8601 timestamp"),
         (4, "completed_at", "missing completed_at on a completed record"),
-        (5, "score", "score '101' is not a number from 0 to 100"),
+        (5, "score", "score is not a number from 0 to 100"),
     ]
 
 

@@ -79,6 +79,10 @@ FILE_ERRORS = {
         f"{HR_HEADER.replace(',', ';')}\n{GOOD_PERSON.replace(',', ';')}\n".encode(),
         "semicolon-delimited",
     ),
+    "cr_only_line_endings": (
+        f"{HR_HEADER}\r{GOOD_PERSON}\r".encode(),
+        "line 1: the header ends with a lone CR (CR-only line endings)",
+    ),
     "latin1_header": (
         f"{HR_HEADER},pr\xe9nom\n".encode("latin-1"),
         "line 1: header is not UTF-8",
@@ -226,14 +230,12 @@ def test_row_level_hr_cases_become_rejects(messy_day: Path) -> None:
     assert by_line[(3, "hire_date")][0] == "date"  # E2
     assert by_line[(4, "hire_date")] == (
         "date",
-        "not a valid date '2026-02-30' (expected YYYY-MM-DD)",
+        "not a valid date (expected YYYY-MM-DD)",
     )
     assert by_line[(5, "employment_status")][0] == "enumeration"  # E4 'done'
     assert by_line[(8, "employee_id")] == ("duplicate_key", "identical duplicate of line 7")
-    assert by_line[(9, "employee_id")][1] == "conflicting duplicate employee_id 'E7' on lines 9, 10"
-    assert (
-        by_line[(10, "employee_id")][1] == "conflicting duplicate employee_id 'E7' on lines 9, 10"
-    )
+    assert by_line[(9, "employee_id")][1] == "conflicting duplicate employee_id on lines 9, 10"
+    assert by_line[(10, "employee_id")][1] == "conflicting duplicate employee_id on lines 9, 10"
     assert by_line[(11, "work_email")] == ("required", "missing required value")
     assert by_line[(12, "work_email")][0] == "duplicate_key"
     assert by_line[(13, "work_email")][0] == "duplicate_key"
