@@ -26,12 +26,13 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SHARED_SESSION_FIXTURES = ("evidence_run", "cli_run")
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def _parse_dbt_project() -> None:
     """Parses the dbt project as it is now, once: in the process that runs the tests or,
     under pytest-xdist, in the controller before any worker starts (two parses writing the
-    same target/ at once would clash). It runs in a subprocess, before anything imports
-    the definitions, so a manifest left by another checkout is never the one loaded."""
-    if hasattr(config, "workerinput") or config.option.collectonly or config.option.help:
+    same target/ at once would clash). It runs in a subprocess while this conftest loads,
+    before any other conftest or test module imports the definitions, so a manifest left
+    by another checkout is never the one loaded."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
         return
     subprocess.run(
         [str(BIN_DIR / "dbt"), "--quiet", "parse"],
@@ -39,6 +40,9 @@ def pytest_configure(config: pytest.Config) -> None:
         env={**os.environ, "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)},
         check=True,
     )
+
+
+_parse_dbt_project()
 
 
 def _xdist_group(item: pytest.Item) -> str:
