@@ -134,9 +134,10 @@ def run_day(as_of_date: date, verbose: bool) -> int:
         console.echo(f"The run of {as_of_date.isoformat()} failed: {last_error(log)}")
     else:
         verdict = "PASSED" if summary.control_passed else "FAILED"
+        failing = summary.failing_count
         console.echo(
             f"TRN.2.01 on {as_of_date.isoformat()}: {verdict}, "
-            f"{summary.failing_count} people failing"
+            f"{failing} {'person' if failing == 1 else 'people'} failing"
         )
         page = day_folder(evidence_dir(), as_of_date) / DAY_PAGE
         console.echo(f"Evidence: {page if page.is_file() else 'not written (see the log)'}")
