@@ -1,4 +1,3 @@
-
 import os
 
 # Importing any `orchestration` module loads the Dagster definitions, once per test

@@ -129,14 +129,18 @@ def _write_warehouse_files(
         "gx_validations": gx_validations,
         "file_rows": file_rows,
         "unresolved_scope": read_unresolved_scope(connection, day),
-        # The page shows the same rows, in the same order, as the files it links.
-        "owner": OwnerView(
-            chase_list=read_rows(connection, layout.CHASE_LIST, day),
-            manager_follow_up=read_rows(connection, layout.MANAGER_FOLLOW_UP, day),
-            forecast=read_rows(connection, layout.COVERAGE_FORECAST, day),
-            lapses_by_department=read_rows(connection, layout.LAPSES_BY_DEPARTMENT, day),
-        ),
+        "owner": read_owner_view(connection, day),
     }
+
+
+def read_owner_view(connection: duckdb.DuckDBPyConnection, day: date) -> OwnerView:
+    # The page shows the same rows, in the same order, as the files it links.
+    return OwnerView(
+        chase_list=read_rows(connection, layout.CHASE_LIST, day),
+        manager_follow_up=read_rows(connection, layout.MANAGER_FOLLOW_UP, day),
+        forecast=read_rows(connection, layout.COVERAGE_FORECAST, day),
+        lapses_by_department=read_rows(connection, layout.LAPSES_BY_DEPARTMENT, day),
+    )
 
 
 def read_unresolved_scope(connection: duckdb.DuckDBPyConnection, day: date) -> list[dict[str, Any]]:

@@ -83,9 +83,7 @@ def unmatched_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> 
     ).df()
 
 
-def unresolved_scope_frame(
-    connection: duckdb.DuckDBPyConnection, as_of_date: date
-) -> pd.DataFrame:
+def unresolved_scope_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.DataFrame:
     """The people of the day whose scope the policy does not decide (ids, no names)."""
     return connection.execute(
         """
