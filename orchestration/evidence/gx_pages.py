@@ -14,22 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from orchestration.evidence import layout
+from orchestration.evidence.page_templates import PAGE_TEMPLATES
 
 # What a cell shows of a long list of values or examples; the JSON result holds all of it.
 MAX_CELL_CHARS = 300
 EXAMPLES_SHOWN = 5
-
-_PAGES = Environment(
-    loader=PackageLoader(__package__, "templates"),
-    autoescape=True,
-    undefined=StrictUndefined,
-    keep_trailing_newline=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 def _short(value: Any) -> str:
@@ -134,11 +124,11 @@ def write_validation_pages(
     index.parent.mkdir(parents=True, exist_ok=True)
     day_page = _relative(layout.DAY_PAGE, layout.GX_DATA_DOCS)
     for page in pages:
-        html = _PAGES.get_template("gx_validation.html.j2").render(
+        html = PAGE_TEMPLATES.get_template("gx_validation.html.j2").render(
             as_of_date=as_of_date, validation=page, index=index.name, day_page=day_page
         )
         (index.parent / page.page).write_text(html, encoding="utf-8")
-    html = _PAGES.get_template("gx_index.html.j2").render(
+    html = PAGE_TEMPLATES.get_template("gx_index.html.j2").render(
         as_of_date=as_of_date, validations=pages, missing=missing, day_page=day_page
     )
     index.write_text(html, encoding="utf-8")

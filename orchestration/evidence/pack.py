@@ -128,7 +128,7 @@ def _write_warehouse_files(
         "sampling": sampling,
         "gx_validations": gx_validations,
         "file_rows": file_rows,
-        "unresolved_scope": read_unresolved_scope(connection, day),
+        "unresolved_scope": read_rows(connection, layout.SCOPE_UNRESOLVED, day),
         "owner": read_owner_view(connection, day),
     }
 
@@ -141,21 +141,6 @@ def read_owner_view(connection: duckdb.DuckDBPyConnection, day: date) -> OwnerVi
         forecast=read_rows(connection, layout.COVERAGE_FORECAST, day),
         lapses_by_department=read_rows(connection, layout.LAPSES_BY_DEPARTMENT, day),
     )
-
-
-def read_unresolved_scope(connection: duckdb.DuckDBPyConnection, day: date) -> list[dict[str, Any]]:
-    cursor = connection.execute(
-        """
-        select employee_id, scope_status, job_family, job_title, resembled_rule_id,
-               resembled_pattern
-        from main.fct_scope_unresolved
-        where as_of_date = ?
-        order by employee_id
-        """,
-        [day],
-    )
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _seal(build: _Build) -> Path:

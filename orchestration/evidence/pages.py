@@ -15,7 +15,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from orchestration.coverage import CoverageSummary
@@ -30,6 +29,7 @@ from orchestration.evidence.charts import (
 )
 from orchestration.evidence.coverage_history import CoverageTrend
 from orchestration.evidence.gx_results import GxValidation
+from orchestration.evidence.page_templates import PAGE_TEMPLATES
 from orchestration.statuses import Status
 
 FILE_DESCRIPTIONS: dict[str, str] = {
@@ -57,27 +57,6 @@ FILE_DESCRIPTIONS: dict[str, str] = {
     layout.RUN_METADATA: "run id, time, input files with SHA-256, rules, code and package "
     "versions (run-stamped)",
 }
-
-
-def percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}%"
-
-
-def _environment() -> Environment:
-    environment = Environment(
-        loader=PackageLoader(__package__, "templates"),
-        autoescape=True,
-        # A missing value is a bug in this module, never an empty cell on an auditor's page.
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["percent"] = percent
-    return environment
-
-
-_PAGES = _environment()
 
 
 @dataclass(frozen=True)
@@ -203,7 +182,7 @@ class DayPage:
         return Charts.of(overall, departments)
 
     def render(self, folder_name: str) -> str:
-        return _PAGES.get_template("day.html.j2").render(
+        return PAGE_TEMPLATES.get_template("day.html.j2").render(
             as_of_date=self.as_of_date.isoformat(),
             verdict=Verdict.of(self.summary.control_passed),
             summary=self.summary,
@@ -257,7 +236,7 @@ def write_index(root: Path) -> Path | None:
             by_department.setdefault(item["department"], []).append((day, item["coverage_pct"]))
     departments = [Series(name, points) for name, points in sorted(by_department.items())]
     latest = documents[days[-1]]
-    html = _PAGES.get_template("index.html.j2").render(
+    html = PAGE_TEMPLATES.get_template("index.html.j2").render(
         verdict=Verdict.of(bool(latest["control_passed"])),
         latest_day=days[-1].isoformat(),
         latest=latest,

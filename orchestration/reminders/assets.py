@@ -10,7 +10,6 @@ from dagster import (
     MetadataValue,
     asset,
 )
-from dagster_dbt import get_asset_key_for_model
 
 from orchestration.partitions import daily_as_of_dates
 from orchestration.policy.assets import POLICY_DOCUMENTS_KEY
@@ -25,12 +24,11 @@ from orchestration.settings import (
     reminders_top_of_list,
     setting,
 )
-from orchestration.transformation.assets import compliance_dbt_models
+from orchestration.transformation.model_keys import CHASE_LIST_KEY, model_key
 from orchestration.transformation.translator import CONTROL_OWNER
 from orchestration.warehouse import WarehouseResource
 
-CHASE_LIST_KEY = get_asset_key_for_model([compliance_dbt_models], "fct_chase_list")
-CONTACTS_KEY = get_asset_key_for_model([compliance_dbt_models], "stg_hr__contacts")
+CONTACTS_KEY = model_key("stg_hr__contacts")
 
 # The evidence step (priority -10) copies the reminders log, so among steps ready at
 # once this one must run first; it is no dependency of the evidence, which is written

@@ -15,8 +15,6 @@ select
     department,
     count(*) as in_scope_count,
     count(case when is_covered_on_as_of_date then 1 end) as covered_count,
-    count(case when days_until_lapse <= 30 then 1 end) as lapsing_within_30_days,
-    count(case when days_until_lapse <= 60 then 1 end) as lapsing_within_60_days,
-    count(case when days_until_lapse <= 90 then 1 end) as lapsing_within_90_days
+    {{ lapse_window_counts('days_until_lapse') }}
 from coverage_ends
 group by as_of_date, department
