@@ -1,8 +1,11 @@
-"""DDL of the landing schema: one table per export plus the rejects and load audit.
+"""DDL of the landing schema: the history of each export, its day view, rejects and audit.
 
-Landing tables keep every as-of date; a load replaces only its own day's rows.
-The DDL uses only types DuckDB and PostgreSQL both spell the same way, so the
-PostgreSQL publisher (publish_postgres.py) creates identical tables from it.
+Each export is stored as distinct record versions plus per-day line runs
+(landing_history.py explains the layout); the view `landing.<table>` gives the rows
+of every loaded day as loaded, and is what dbt and every reader use. A load
+replaces only its own day. The DDL uses only SQL DuckDB and PostgreSQL both spell
+the same way, so the PostgreSQL publisher (publish_postgres.py) creates identical
+tables and the same view from it.
 """
 
 from __future__ import annotations
@@ -25,10 +28,26 @@ _SQL_TYPES = {
 
 
 def landing_table(contract: ExportContract) -> str:
+    """The view of the export's rows per as-of date (as_of_date, source_line, values)."""
     return f"{LANDING_SCHEMA}.{contract.landing_table}"
 
 
-def _export_columns(contract: ExportContract) -> list[tuple[str, str]]:
+def versions_table(contract: ExportContract) -> str:
+    """Every distinct record version of the export, stored once."""
+    return f"{LANDING_SCHEMA}.{contract.landing_table}_versions"
+
+
+def lines_table(contract: ExportContract) -> str:
+    """Per as-of date, the runs of file lines holding consecutive versions."""
+    return f"{LANDING_SCHEMA}.{contract.landing_table}_lines"
+
+
+def stored_columns(contract: ExportContract) -> tuple[str, ...]:
+    """The values a version holds: the file's contract columns, then the derived ones."""
+    return (*contract.column_names, *contract.derived_names)
+
+
+def export_columns(contract: ExportContract) -> list[tuple[str, str]]:
     """(name, SQL type) of the file's columns, then the derived ones (all text)."""
     return [
         *((column.name, _SQL_TYPES[column.kind]) for column in contract.columns),
@@ -37,20 +56,42 @@ def _export_columns(contract: ExportContract) -> list[tuple[str, str]]:
 
 
 def _export_table_ddl(contract: ExportContract) -> tuple[str, ...]:
-    columns = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in _export_columns(contract))
-    create = f"""
-create table if not exists {landing_table(contract)} (
-    as_of_date date not null,
-    source_line bigint not null,
+    columns = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in export_columns(contract))
+    versions, lines = versions_table(contract), lines_table(contract)
+    create_versions = f"""
+create table if not exists {versions} (
+    version_id bigint not null,
+    row_hash uuid not null,
+    first_loaded_for date not null,
     {columns}
 )"""
-    # A warehouse created before a column existed gains it (both engines spell this alike).
+    create_lines = f"""
+create table if not exists {lines} (
+    as_of_date date not null,
+    first_line bigint not null,
+    line_count bigint not null,
+    first_version_id bigint not null
+)"""
+    # Line first_line + k of the day holds version first_version_id + k.
+    values = ", ".join(f"versions.{name}" for name in stored_columns(contract))
+    day_view = f"""
+create or replace view {landing_table(contract)} as
+select lines.as_of_date,
+       lines.first_line + (versions.version_id - lines.first_version_id) as source_line,
+       {values}
+from {lines} as lines
+join {versions} as versions
+  on versions.version_id between lines.first_version_id
+                             and lines.first_version_id + lines.line_count - 1"""
     return (
-        create,
+        create_versions,
+        # A warehouse created before a column existed gains it (both engines spell this alike).
         *(
-            f"alter table {landing_table(contract)} add column if not exists {name} {sql_type}"
-            for name, sql_type in _export_columns(contract)
+            f"alter table {versions} add column if not exists {name} {sql_type}"
+            for name, sql_type in export_columns(contract)
         ),
+        create_lines,
+        day_view,
     )
 
 
@@ -82,7 +123,8 @@ create table if not exists {AUDIT_TABLE} (
     missing_optional_columns varchar[],
     loaded_at timestamp not null,
     pulled_from varchar,
-    raw_responses varchar[]
+    raw_responses varchar[],
+    rows_sha256 varchar
 )"""
 
 # Columns added after the table's first release, for warehouses created before them.
@@ -91,12 +133,23 @@ _AUDIT_ADDED_COLUMNS = (
     # every raw response it kept, "<sha256>  raw/<source>/<D>/<file>".
     ("pulled_from", "varchar"),
     ("raw_responses", "varchar[]"),
+    # SHA-256 over the day's loaded rows (landing_history.day_hash_sql); NULL when absent.
+    ("rows_sha256", "varchar"),
 )
 
 
 def landing_tables() -> tuple[str, ...]:
-    """Every table of the landing schema, qualified, exports first."""
+    """What dbt reads from the landing schema, qualified: the export day views first."""
     return (*(landing_table(contract) for contract in CONTRACTS), REJECTS_TABLE, AUDIT_TABLE)
+
+
+def history_tables() -> tuple[str, ...]:
+    """The tables holding the exports' history, qualified: versions, then line runs."""
+    return tuple(
+        table
+        for contract in CONTRACTS
+        for table in (versions_table(contract), lines_table(contract))
+    )
 
 
 def landing_ddl() -> tuple[str, ...]:
@@ -113,6 +166,32 @@ def landing_ddl() -> tuple[str, ...]:
     )
 
 
+def _legacy_day_tables(connection: duckdb.DuckDBPyConnection) -> list[ExportContract]:
+    """Exports still stored the old way: a full copy of every day in a base table."""
+    names = {
+        name
+        for (name,) in connection.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = ? and table_type = 'BASE TABLE'",
+            [LANDING_SCHEMA],
+        ).fetchall()
+    }
+    return [contract for contract in CONTRACTS if contract.landing_table in names]
+
+
 def ensure_landing_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    """Creates what is missing; a warehouse holding full daily copies is converted to the
+    history layout (each day's rows kept exactly, as the day hash then records)."""
+    legacy = _legacy_day_tables(connection)
+    for contract in legacy:
+        connection.execute(
+            f"alter table {landing_table(contract)} rename to {contract.landing_table}_legacy"
+        )
     for statement in landing_ddl():
         connection.execute(statement)
+    if legacy:
+        # Imported here: the history module builds on this one's table names.
+        from orchestration.ingestion.landing_history import convert_legacy_table
+
+        for contract in legacy:
+            convert_legacy_table(connection, contract, f"{landing_table(contract)}_legacy")

@@ -18,11 +18,12 @@ from orchestration.ingestion.derived_columns import (
 from orchestration.ingestion.errors import ExportError, MissingExportError
 from orchestration.ingestion.file_facts import FileFacts, inspect_file
 from orchestration.ingestion.header import HeaderCheck, check_header
+from orchestration.ingestion.landing_history import day_rows_hash, row_hash_sql, store_day
 from orchestration.ingestion.landing_tables import (
     AUDIT_TABLE,
     REJECTS_TABLE,
     ensure_landing_schema,
-    landing_table,
+    stored_columns,
 )
 from orchestration.ingestion.record_lines import (
     MAX_RECORD_BYTES,
@@ -64,6 +65,8 @@ class LoadReport:
     missing_optional_columns: tuple[str, ...] = ()
     loaded_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     reject_sample: tuple[Reject, ...] = ()
+    # SHA-256 over the loaded rows (landing_history.day_hash_sql); None when absent.
+    rows_sha256: str | None = None
 
 
 def _read_incoming(
@@ -181,6 +184,29 @@ def _find_rejects(
     )
 
 
+def _stage_day_rows(connection: duckdb.DuckDBPyConnection, contract: ExportContract) -> str:
+    """Creates the temp table `day_rows` (the rows that passed, as stored) and returns
+    their day hash."""
+    columns = ", ".join(contract.column_names)
+    stored = ", ".join((*contract.column_names, *derived_columns_sql(contract)))
+    connection.execute(
+        f"""
+        create or replace temp table day_rows as
+        with keyed as (
+            select source_line, {", ".join((columns, *key_columns_sql(contract)))}
+            from typed
+            anti join rejects using (record_number)
+        ),
+        stored as (
+            select source_line, {stored}
+            from keyed
+        )
+        select *, {row_hash_sql(contract)} as row_hash from stored
+        """
+    )
+    return day_rows_hash(connection)
+
+
 def _replace_day(
     connection: duckdb.DuckDBPyConnection, contract: ExportContract, report: LoadReport
 ) -> None:
@@ -189,30 +215,19 @@ def _replace_day(
     connection.execute("begin transaction")
     try:
         connection.execute(
-            f"delete from {landing_table(contract)} where as_of_date = $day", {"day": day["day"]}
-        )
-        connection.execute(
             f"delete from {REJECTS_TABLE} where as_of_date = $day and source = $source", day
         )
         connection.execute(
             f"delete from {AUDIT_TABLE} where as_of_date = $day and source = $source", day
         )
-        if report.file_present:
-            columns = ", ".join(contract.column_names)
-            targets = ", ".join((*contract.column_names, *contract.derived_names))
+        if not report.file_present:
             connection.execute(
-                f"""
-                insert into {landing_table(contract)} (as_of_date, source_line, {targets})
-                select cast($day as date), source_line,
-                       {", ".join((*contract.column_names, *derived_columns_sql(contract)))}
-                from (
-                    select source_line, {", ".join((columns, *key_columns_sql(contract)))}
-                    from typed
-                    anti join rejects using (record_number)
-                ) as keyed
-                """,
-                {"day": day["day"]},
+                f"create or replace temp table day_rows as select 0::bigint as source_line, "
+                f"{', '.join(f'null::varchar as {name}' for name in stored_columns(contract))}, "
+                "null::uuid as row_hash limit 0"
             )
+        store_day(connection, contract, report.as_of_date)
+        if report.file_present:
             connection.execute(
                 f"""
                 insert into {REJECTS_TABLE}
@@ -226,10 +241,10 @@ def _replace_day(
         connection.execute(
             f"insert into {AUDIT_TABLE} (as_of_date, source, source_file, file_present, sha256, "
             "size_bytes, record_count, loaded_row_count, rejected_row_count, file_columns, "
-            "extra_columns, missing_optional_columns, loaded_at) "
+            "extra_columns, missing_optional_columns, loaded_at, rows_sha256) "
             "values (cast($day as date), $source, $file, $present, "
             "$sha256, $size, $records, $loaded, $rejected, $file_columns, $extra, $missing, "
-            "$loaded_at)",
+            "$loaded_at, $rows_sha256)",
             {
                 **day,
                 "file": str(report.path),
@@ -243,6 +258,7 @@ def _replace_day(
                 "extra": list(report.extra_columns),
                 "missing": list(report.missing_optional_columns),
                 "loaded_at": report.loaded_at.replace(tzinfo=None),
+                "rows_sha256": report.rows_sha256,
             },
         )
         connection.execute("commit")
@@ -260,6 +276,7 @@ def _drop_temporaries(connection: duckdb.DuckDBPyConnection) -> None:
         "structural_rejects",
         "rejects",
         "record_lines",
+        "day_rows",
     ):
         connection.execute(f"drop table if exists {table}")
 
@@ -278,7 +295,10 @@ def load_export(
         if not contract.optional_file:
             raise MissingExportError(path, contract.description)
         report = LoadReport(contract.source, as_of_date, path, file_present=False)
-        _replace_day(connection, contract, report)
+        try:
+            _replace_day(connection, contract, report)
+        finally:
+            _drop_temporaries(connection)
         return report
 
     facts = inspect_file(path)
@@ -313,6 +333,7 @@ def load_export(
             extra_columns=header.extra_columns,
             missing_optional_columns=header.missing_optional_columns,
             reject_sample=tuple(Reject(line, column, reason) for line, column, reason in sample),
+            rows_sha256=_stage_day_rows(connection, contract),
         )
         _replace_day(connection, contract, report)
         return report
