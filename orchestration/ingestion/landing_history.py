@@ -2,17 +2,21 @@
 
 Per export two tables hold every day ever loaded:
 
-- `<table>_versions`: one row per distinct record content (contract and derived
-  columns), keyed by `version_id` and found again by `row_hash`, an MD5 of the
-  row's canonical text. A record unchanged since an earlier day is not stored again.
-- `<table>_lines`: per as-of date, runs of consecutive file lines that hold
-  consecutive version ids: line `first_line + k` holds version `first_version_id + k`
-  for k < line_count. New versions take ids in file order, so an unchanged file is one
-  run and a day with n changed records about 2n + 1.
+- `<table>_versions`: one row per distinct value of a record over time. A record
+  (its first unique key; for exceptions, its values) has a `slot_id`, given in file
+  order when first seen, and each of its versions a validity interval
+  [valid_from, valid_to) of as-of dates (valid_to NULL: still current) and a
+  `row_hash`, the MD5 of the row's values as canonical text. A record unchanged since
+  the day before is not stored again.
+- `<table>_lines`: per as-of date, runs of consecutive file lines holding consecutive
+  slots: line `first_line + k` holds slot `first_slot_id + k` for k < line_count. A
+  file whose records keep their order is one run whatever changed in them; each
+  record inserted or removed adds about one run.
 
 The view `landing.<table>` (landing_tables.py) joins the two back into the rows of
-each day as loaded: as_of_date, source_line and the values. A load replaces only its
-own day's runs, so reruns and out-of-order backfills never touch another day.
+each day as loaded: as_of_date, source_line and the values. A load changes only the
+versions of records whose value on its day changed, and only its own day's runs, so
+reruns and out-of-order backfills leave every other day's rows exactly as they were.
 
 At load time `load_audit.rows_sha256` records a hash over the day's rows (source line
 and the MD5 of each row's values, in line order); `verify_day` reconstitutes the day
@@ -76,68 +80,236 @@ def _day_rows_sql(contract: ExportContract) -> str:
     )
 
 
-def store_day(connection: duckdb.DuckDBPyConnection, contract: ExportContract, day: date) -> None:
-    """Replaces `day`'s runs with those of the temp table `day_rows` (source_line, the
-    stored columns, row_hash), adding the versions not stored yet.
+def _slot_match(contract: ExportContract, left: str, right: str) -> str:
+    """SQL true when rows `left` and `right` are the same record (the same slot).
 
-    Runs inside the caller's transaction. Versions are never changed or removed: a
-    version another day's runs point at stays exactly as it was.
+    A record is its first unique key (employee_id, record_id); an export without one
+    (exceptions) is its values, the n-th line holding them being occurrence n.
     """
-    parameters = {"day": day.isoformat()}
-    columns = ", ".join(stored_columns(contract))
+    if contract.unique_keys:
+        key = contract.unique_keys[0].column
+        return f"{left}.{key} = {right}.{key}"
+    return f"{left}.row_hash = {right}.row_hash and {left}.occurrence = {right}.occurrence"
+
+
+def _covers(alias: str, day_sql: str) -> str:
+    return (
+        f"{alias}.valid_from <= {day_sql} and "
+        f"({alias}.valid_to is null or {alias}.valid_to > {day_sql})"
+    )
+
+
+def store_day(connection: duckdb.DuckDBPyConnection, contract: ExportContract, day: date) -> None:
+    """Makes `day`'s stored rows those of the temp table `day_rows` (source_line, the
+    stored columns, row_hash); runs inside the caller's transaction.
+
+    A record keeps its slot (an id given in file order when first seen). Its versions
+    hold disjoint validity intervals [valid_from, valid_to) whose ends are loaded days
+    (valid_to NULL: still current); the version covering a day is the record's value on
+    every loaded day the interval spans. Loading D touches only records whose value on
+    D differs from the version covering D: that version gives up D (keeping the days
+    before, and the loaded days after as a copy when there are both), and the new value
+    covers D up to the next loaded day, joining an equal version that ends at D or
+    starts there. Every other loaded day keeps exactly its rows, whatever the order in
+    which days are loaded or reloaded.
+    """
     versions, lines = versions_table(contract), lines_table(contract)
-    connection.execute(f"delete from {lines} where as_of_date = cast($day as date)", parameters)
-    new_rows = f"select * from day_rows anti join {versions} using (row_hash)"
-    if not contract.unique_keys:
-        # Without a unique key two lines may hold the same values: one version for both.
-        new_rows += " qualify row_number() over (partition by row_hash order by source_line) = 1"
+    columns = ", ".join(stored_columns(contract))
+    parameters = {"day": day.isoformat()}
+    day_sql = "cast($day as date)"
+    connection.execute(f"delete from {lines} where as_of_date = {day_sql}", parameters)
+    # The next loaded day after D: a new value covers D up to it.
     connection.execute(
         f"""
-        insert into {versions} (version_id, row_hash, first_loaded_for, {columns})
-        select (select coalesce(max(version_id), 0) from {versions})
-                   + row_number() over (order by source_line),
-               row_hash, cast($day as date), {columns}
-        from ({new_rows}) as new_versions
+        create or replace temp table next_day as
+        select min(as_of_date) as day from {AUDIT_TABLE}
+        where source = $source and as_of_date > {day_sql}
+        """,
+        {**parameters, "source": contract.source},
+    )
+    occurrence = (
+        "cast(null as bigint)"
+        if contract.unique_keys
+        else "row_number() over (partition by row_hash order by source_line)"
+    )
+    connection.execute(
+        f"""
+        create or replace temp table day_slots as
+        with day_records as (
+            select *, {occurrence} as occurrence from day_rows
+        )
+        select day_records.*, covering.slot_id, covering.valid_from as covering_from,
+               covering.valid_to as covering_to,
+               covering.row_hash is not distinct from day_records.row_hash as unchanged
+        from day_records
+        left join {versions} as covering
+            on {_slot_match(contract, "covering", "day_records")}
+           and {_covers("covering", day_sql)}
+        """,
+        parameters,
+    )
+    # Records no version covers on D: their slot from any other day, else a new one.
+    connection.execute(
+        f"""
+        update day_slots set slot_id = known.slot_id
+        from (
+            select distinct versions.slot_id, day_slots.source_line
+            from day_slots
+            join {versions} as versions on {_slot_match(contract, "versions", "day_slots")}
+            where day_slots.slot_id is null
+        ) as known
+        where day_slots.source_line = known.source_line
+        """
+    )
+    connection.execute(
+        f"""
+        update day_slots set slot_id = fresh.slot_id
+        from (
+            select source_line,
+                   (select coalesce(max(slot_id), 0) from {versions})
+                       + row_number() over (order by source_line) as slot_id
+            from day_slots
+            where slot_id is null
+        ) as fresh
+        where day_slots.source_line = fresh.source_line
+        """
+    )
+    changed = "select * from day_slots where not unchanged"
+    # The version a changed record had on D gives D up. Days after D it still covers
+    # go to a copy starting at the next loaded day, unless D was its first day, in
+    # which case it simply starts there.
+    connection.execute(
+        f"""
+        insert into {versions}
+        select versions.* replace ((select day from next_day) as valid_from)
+        from {versions} as versions
+        semi join ({changed}) as replaced
+            on replaced.slot_id = versions.slot_id and replaced.covering_from = versions.valid_from
+        where versions.valid_from < {day_sql}
+          and (select day from next_day) is not null
+          and (versions.valid_to is null or versions.valid_to > (select day from next_day))
         """,
         parameters,
     )
     connection.execute(
         f"""
-        create or replace temp table day_map as
-        select day_rows.source_line, versions.version_id
-        from day_rows
-        join {versions} as versions using (row_hash)
-        """
+        update {versions} as versions
+        set valid_to = {day_sql}
+        from ({changed}) as replaced
+        where replaced.slot_id = versions.slot_id and replaced.covering_from = versions.valid_from
+          and versions.valid_from < {day_sql}
+        """,
+        parameters,
     )
-    # A run starts on a line whose previous line does not hold the previous version,
-    # and ends likewise; runs are disjoint line intervals, so the k-th start and the
-    # k-th end (in line order) delimit the k-th run.
     connection.execute(
         f"""
-        insert into {lines} (as_of_date, first_line, line_count, first_version_id)
-        with starts as (
-            select line.source_line, line.version_id,
+        update {versions} as versions
+        set valid_from = (select day from next_day)
+        from ({changed}) as replaced
+        where replaced.slot_id = versions.slot_id and versions.valid_from = {day_sql}
+          and replaced.covering_from = {day_sql}
+          and (select day from next_day) is not null
+          and (versions.valid_to is null or versions.valid_to > (select day from next_day))
+        """,
+        parameters,
+    )
+    connection.execute(
+        f"""
+        delete from {versions} as versions
+        using ({changed}) as replaced
+        where replaced.slot_id = versions.slot_id and versions.valid_from = {day_sql}
+          and replaced.covering_from = {day_sql}
+        """,
+        parameters,
+    )
+    # The new value: joins an equal version ending at D and/or one starting at the next
+    # loaded day, else is stored as [D, next loaded day).
+    connection.execute(
+        f"""
+        create or replace temp table joined as
+        select changed.source_line, changed.slot_id,
+               before.valid_from as before_from, after.valid_from as after_from,
+               after.valid_to as after_to
+        from ({changed}) as changed
+        left join {versions} as before
+            on before.slot_id = changed.slot_id and before.row_hash = changed.row_hash
+           and before.valid_to = {day_sql}
+        left join {versions} as after
+            on after.slot_id = changed.slot_id and after.row_hash = changed.row_hash
+           and after.valid_from = (select day from next_day)
+        """,
+        parameters,
+    )
+    connection.execute(
+        f"""
+        update {versions} as versions
+        set valid_to = case when joined.after_from is null then (select day from next_day)
+                            else joined.after_to end
+        from joined
+        where joined.before_from is not null
+          and versions.slot_id = joined.slot_id and versions.valid_from = joined.before_from
+        """
+    )
+    connection.execute(
+        f"""
+        delete from {versions} as versions
+        using joined
+        where joined.before_from is not null and joined.after_from is not null
+          and versions.slot_id = joined.slot_id and versions.valid_from = joined.after_from
+        """
+    )
+    connection.execute(
+        f"""
+        update {versions} as versions
+        set valid_from = {day_sql}
+        from joined
+        where joined.before_from is null and joined.after_from is not null
+          and versions.slot_id = joined.slot_id and versions.valid_from = joined.after_from
+        """,
+        parameters,
+    )
+    connection.execute(
+        f"""
+        insert into {versions} (slot_id, valid_from, valid_to, row_hash, occurrence, {columns})
+        select slot_id, {day_sql}, (select day from next_day), row_hash, occurrence, {columns}
+        from ({changed}) as changed
+        semi join joined
+            on joined.source_line = changed.source_line
+           and joined.before_from is null and joined.after_from is null
+        """,
+        parameters,
+    )
+    # A run starts on a line whose previous line does not hold the previous slot, and
+    # ends likewise; runs are disjoint line intervals, so the k-th start and the k-th
+    # end (in line order) delimit the k-th run.
+    connection.execute(
+        f"""
+        insert into {lines} (as_of_date, first_line, line_count, first_slot_id)
+        with day_map as (select source_line, slot_id from day_slots),
+        starts as (
+            select line.source_line, line.slot_id,
                    row_number() over (order by line.source_line) as run
             from day_map as line
             anti join day_map as previous
                 on previous.source_line = line.source_line - 1
-               and previous.version_id = line.version_id - 1
+               and previous.slot_id = line.slot_id - 1
         ),
         ends as (
             select line.source_line, row_number() over (order by line.source_line) as run
             from day_map as line
             anti join day_map as following
                 on following.source_line = line.source_line + 1
-               and following.version_id = line.version_id + 1
+               and following.slot_id = line.slot_id + 1
         )
-        select cast($day as date), starts.source_line,
-               ends.source_line - starts.source_line + 1, starts.version_id
+        select {day_sql}, starts.source_line,
+               ends.source_line - starts.source_line + 1, starts.slot_id
         from starts
         join ends using (run)
         """,
         parameters,
     )
-    connection.execute("drop table day_map")
+    for table in ("day_slots", "joined", "next_day"):
+        connection.execute(f"drop table {table}")
 
 
 def convert_legacy_table(

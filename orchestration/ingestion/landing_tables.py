@@ -60,9 +60,11 @@ def _export_table_ddl(contract: ExportContract) -> tuple[str, ...]:
     versions, lines = versions_table(contract), lines_table(contract)
     create_versions = f"""
 create table if not exists {versions} (
-    version_id bigint not null,
+    slot_id bigint not null,
+    valid_from date not null,
+    valid_to date,
     row_hash uuid not null,
-    first_loaded_for date not null,
+    occurrence bigint,
     {columns}
 )"""
     create_lines = f"""
@@ -70,19 +72,22 @@ create table if not exists {lines} (
     as_of_date date not null,
     first_line bigint not null,
     line_count bigint not null,
-    first_version_id bigint not null
+    first_slot_id bigint not null
 )"""
-    # Line first_line + k of the day holds version first_version_id + k.
+    # Line first_line + k of the day holds slot first_slot_id + k, in the version of
+    # that slot whose validity covers the day.
     values = ", ".join(f"versions.{name}" for name in stored_columns(contract))
     day_view = f"""
 create or replace view {landing_table(contract)} as
 select lines.as_of_date,
-       lines.first_line + (versions.version_id - lines.first_version_id) as source_line,
+       lines.first_line + (versions.slot_id - lines.first_slot_id) as source_line,
        {values}
 from {lines} as lines
 join {versions} as versions
-  on versions.version_id between lines.first_version_id
-                             and lines.first_version_id + lines.line_count - 1"""
+  on versions.slot_id between lines.first_slot_id
+                          and lines.first_slot_id + lines.line_count - 1
+ and versions.valid_from <= lines.as_of_date
+ and (versions.valid_to is null or versions.valid_to > lines.as_of_date)"""
     return (
         create_versions,
         # A warehouse created before a column existed gains it (both engines spell this alike).

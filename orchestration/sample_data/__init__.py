@@ -5,6 +5,7 @@ file, following docs/data-contract.md; `planted_people` lists the
 people planted in every landing zone with their expected status per date.
 """
 
+from .day_series import changed_day_series
 from .landing_zone import generate_landing_zone, hr_path, lms_path
 from .planted import PlantedPerson, planted_people
 from .summary import DayFiles, GenerationSummary
@@ -13,6 +14,7 @@ __all__ = [
     "DayFiles",
     "GenerationSummary",
     "PlantedPerson",
+    "changed_day_series",
     "generate_landing_zone",
     "hr_path",
     "lms_path",
