@@ -55,6 +55,23 @@ def export_columns(contract: ExportContract) -> list[tuple[str, str]]:
     ]
 
 
+def _holds_slot_on_day(lines: str, versions: str, day_sql: str) -> str:
+    """The join condition: `versions` is the version `lines` (a run of day `day_sql`) holds."""
+    return f"""{versions}.slot_id between {lines}.first_slot_id
+                          and {lines}.first_slot_id + {lines}.line_count - 1
+ and {versions}.valid_from <= {day_sql}
+ and ({versions}.valid_to is null or {versions}.valid_to > {day_sql})"""
+
+
+def day_versions_sql(contract: ExportContract, day: str) -> str:
+    """The versions the runs of `day` (YYYY-MM-DD) hold, each once, with every column."""
+    day_sql = f"cast('{day}' as date)"
+    return f"""
+select versions.* from {versions_table(contract)} as versions
+semi join (select * from {lines_table(contract)} where as_of_date = {day_sql}) as lines
+  on {_holds_slot_on_day("lines", "versions", day_sql)}"""
+
+
 def _export_table_ddl(contract: ExportContract) -> tuple[str, ...]:
     columns = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in export_columns(contract))
     versions, lines = versions_table(contract), lines_table(contract)
@@ -84,10 +101,7 @@ select lines.as_of_date,
        {values}
 from {lines} as lines
 join {versions} as versions
-  on versions.slot_id between lines.first_slot_id
-                          and lines.first_slot_id + lines.line_count - 1
- and versions.valid_from <= lines.as_of_date
- and (versions.valid_to is null or versions.valid_to > lines.as_of_date)"""
+  on {_holds_slot_on_day("lines", "versions", "lines.as_of_date")}"""
     return (
         create_versions,
         # A warehouse created before a column existed gains it (both engines spell this alike).
