@@ -344,6 +344,24 @@ def publish_postgres(as_of_date: date, warehouse: Path | None) -> int:
     return 0
 
 
+@compliance.group(help="Check the landing history the runs read.")
+def landing() -> None:
+    pass
+
+
+@landing.command(
+    "verify",
+    help="Rebuild each export of a day (default: every loaded day) from the landing "
+    "history and compare it with the hash recorded when it was loaded; exit 1 on any "
+    "difference.",
+)
+@click.option("--date", "as_of_date", type=DATE, default=None)
+def landing_verify(as_of_date: date | None) -> int:
+    from orchestration.ingestion.verify_landing import verify_landing
+
+    return verify_landing(warehouse_path(), as_of_date)
+
+
 @compliance.group(help="Work with the control's policy file.")
 def policy() -> None:
     pass

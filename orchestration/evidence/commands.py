@@ -28,6 +28,11 @@ def _warehouse() -> WarehouseResource:
 
 def regenerate_evidence(as_of_date: date) -> int:
     """Rebuilds a day's folder from the warehouse history and stored GX results (no dbt run)."""
+    from orchestration.ingestion.verify_landing import verify_landing
+
+    # The day's exports must come back from the landing history exactly as loaded.
+    if verify_landing(warehouse_path(), as_of_date, out=sys.stderr) != 0:
+        return 1
     try:
         pack = write_evidence_pack(
             _warehouse(),

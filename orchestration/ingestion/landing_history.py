@@ -379,6 +379,16 @@ class DayCheck:
         return f"{verdict} {self.as_of_date.isoformat()} {self.source}: {detail}"
 
 
+def reconstituted(
+    connection: duckdb.DuckDBPyConnection, contract: ExportContract, day: date
+) -> tuple[int, str]:
+    """(rows, day hash) of the export's rows of `day` as the day view gives them back."""
+    parameters = {"day": day.isoformat()}
+    rows_sql = _day_rows_sql(contract)
+    rows = connection.execute(f"select count(*) from ({rows_sql})", parameters).fetchone()[0]
+    return rows, connection.execute(day_hash_sql(rows_sql), parameters).fetchone()[0]
+
+
 def verify_day(connection: duckdb.DuckDBPyConnection, day: date) -> list[DayCheck]:
     """Reconstitutes every export loaded for `day` and checks it against load_audit.
 
@@ -398,14 +408,19 @@ def verify_day(connection: duckdb.DuckDBPyConnection, day: date) -> list[DayChec
         if contract.source not in recorded:
             continue
         present, expected, loaded = recorded[contract.source]
-        parameters = {"day": day.isoformat()}
-        rows_sql = _day_rows_sql(contract)
-        actual_rows = connection.execute(
-            f"select count(*) from ({rows_sql})", parameters
-        ).fetchone()[0]
-        actual = connection.execute(day_hash_sql(rows_sql), parameters).fetchone()[0]
+        actual_rows, actual = reconstituted(connection, contract, day)
         if not present:
             # No file, no rows: the hash of nothing stands for "nothing loaded".
             expected = actual if actual_rows == 0 else None
         checks.append(DayCheck(contract.source, day, expected, actual, loaded, actual_rows))
     return checks
+
+
+def loaded_days(connection: duckdb.DuckDBPyConnection) -> list[date]:
+    """Every as-of date the load audit holds, oldest first."""
+    return [
+        day
+        for (day,) in connection.execute(
+            f"select distinct as_of_date from {AUDIT_TABLE} order by 1"
+        ).fetchall()
+    ]

@@ -18,7 +18,12 @@ from orchestration.ingestion.derived_columns import (
 from orchestration.ingestion.errors import ExportError, MissingExportError
 from orchestration.ingestion.file_facts import FileFacts, inspect_file
 from orchestration.ingestion.header import HeaderCheck, check_header
-from orchestration.ingestion.landing_history import day_rows_hash, row_hash_sql, store_day
+from orchestration.ingestion.landing_history import (
+    day_rows_hash,
+    reconstituted,
+    row_hash_sql,
+    store_day,
+)
 from orchestration.ingestion.landing_tables import (
     AUDIT_TABLE,
     REJECTS_TABLE,
@@ -214,6 +219,12 @@ def _replace_day(
     day = {"day": report.as_of_date.isoformat(), "source": contract.source}
     connection.execute("begin transaction")
     try:
+        # A rerun, or a day loaded before a later one: the history of other days is
+        # rearranged around it, so the day is checked before the load commits.
+        (rearranged,) = connection.execute(
+            f"select count(*) > 0 from {AUDIT_TABLE} where as_of_date >= $day and source = $source",
+            day,
+        ).fetchone()
         connection.execute(
             f"delete from {REJECTS_TABLE} where as_of_date = $day and source = $source", day
         )
@@ -227,6 +238,16 @@ def _replace_day(
                 "null::uuid as row_hash limit 0"
             )
         store_day(connection, contract, report.as_of_date)
+        if rearranged and report.file_present:
+            rows, rows_sha256 = reconstituted(connection, contract, report.as_of_date)
+            if (rows, rows_sha256) != (report.loaded_row_count, report.rows_sha256):
+                raise ExportError(
+                    report.path,
+                    f"the landing history would not give back the rows loaded for "
+                    f"{report.as_of_date.isoformat()} ({rows} rows, sha256 {rows_sha256}; "
+                    f"loaded {report.loaded_row_count}, sha256 {report.rows_sha256}); "
+                    "nothing was changed",
+                )
         if report.file_present:
             connection.execute(
                 f"""
