@@ -18,11 +18,14 @@ from typing import Any
 import duckdb
 import pytest
 
+from orchestration.ingestion.contract import CONTRACTS
 from orchestration.ingestion.landing_tables import (
     AUDIT_TABLE,
     LANDING_SCHEMA,
     ensure_landing_schema,
     landing_tables,
+    lines_table,
+    versions_table,
 )
 from orchestration.policy.loading import load_policy
 from orchestration.policy.tables import POLICY_SCHEMA, publish_policy
@@ -248,11 +251,17 @@ def test_source_freshness_evaluates_on_a_fresh_load(built_warehouse: BuiltWareho
     """Rows loaded now make every declared freshness check pass (so its SQL is valid)."""
     now = datetime.now(UTC).replace(tzinfo=None)
     with duckdb.connect(str(built_warehouse.path)) as connection:
-        for table in landing_tables():
-            if table == AUDIT_TABLE or table.split(".")[1] in WITHOUT_FRESHNESS:
+        # An export's day view shows a row for today: one version and one run of one line.
+        for contract in CONTRACTS:
+            if contract.landing_table in WITHOUT_FRESHNESS:
                 continue
             connection.execute(
-                f"insert into {table} (as_of_date, source_line) values (?, 2)", [now.date()]
+                f"insert into {versions_table(contract)} (slot_id, valid_from, row_hash) "
+                "values (1, ?, uuid())",
+                [now.date()],
+            )
+            connection.execute(
+                f"insert into {lines_table(contract)} values (?, 2, 1, 1)", [now.date()]
             )
         connection.execute(
             f"insert into {AUDIT_TABLE} (as_of_date, source, source_file, file_present, "
