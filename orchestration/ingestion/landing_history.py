@@ -352,6 +352,22 @@ def convert_legacy_table(
         raise
 
 
+def copy_history_sql(
+    contract: ExportContract, source_catalog: str, *, with_earlier_days: bool
+) -> tuple[str, str]:
+    """Statements copying the history of day `?` (and of the days before it when
+    `with_earlier_days`) from the attached `source_catalog` into this database."""
+    days = "<=" if with_earlier_days else "="
+    versions, lines = versions_table(contract), lines_table(contract)
+    valid = "valid_from <= $1"
+    if not with_earlier_days:
+        valid += " and (valid_to is null or valid_to > $1)"
+    return (
+        f"insert into {lines} select * from {source_catalog}.{lines} where as_of_date {days} $1",
+        f"insert into {versions} select * from {source_catalog}.{versions} where {valid}",
+    )
+
+
 def day_rows_hash(connection: duckdb.DuckDBPyConnection) -> str:
     """The day hash of the temp table `day_rows` (what load_audit.rows_sha256 records)."""
     rows_sql = "select source_line, row_hash from day_rows"

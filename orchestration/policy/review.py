@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.ingestion.contract import CONTRACTS, HR_EMPLOYEES
+from orchestration.ingestion.landing_history import copy_history_sql
 from orchestration.ingestion.landing_tables import LANDING_SCHEMA, ensure_landing_schema
 from orchestration.policy.loading import Policy
 from orchestration.policy.tables import publish_policy
@@ -25,7 +27,7 @@ from orchestration.transformation.project import dbt_executable
 from orchestration.warehouse import warehouse_lock
 
 # The day's landing tables the models read, and HR history for return-from-leave grace.
-DAY_TABLES = ("lms_completions", "training_exceptions", "load_rejects", "load_audit")
+DAY_TABLES = ("load_rejects", "load_audit")
 SHOWN_PER_CHANGE = 20
 
 
@@ -113,12 +115,12 @@ def _copy_inputs(scratch: duckdb.DuckDBPyConnection, warehouse: Path, day: date)
     ensure_landing_schema(scratch)
     scratch.execute(f"attach '{warehouse}' as current_warehouse (read_only)")
     try:
-        scratch.execute(
-            f"insert into {LANDING_SCHEMA}.hr_employees by name "
-            f"select * from current_warehouse.{LANDING_SCHEMA}.hr_employees "
-            "where as_of_date <= ?",
-            [day],
-        )
+        for contract in CONTRACTS:
+            # HR with the days before (return from leave), the other exports for the day.
+            for statement in copy_history_sql(
+                contract, "current_warehouse", with_earlier_days=contract is HR_EMPLOYEES
+            ):
+                scratch.execute(statement, [day])
         for table in DAY_TABLES:
             scratch.execute(
                 f"insert into {LANDING_SCHEMA}.{table} by name "

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.cli import main
 from orchestration.ingestion.contract import EXCEPTIONS, LMS_COMPLETIONS
 from orchestration.ingestion.landing_history import verify_day
 from orchestration.ingestion.loader import load_export
@@ -166,3 +167,26 @@ def test_the_day_hash_is_of_the_loaded_rows_and_catches_a_changed_value(
     (check,) = verify_day(connection, FIRST_DAY)
     assert not check.ok
     assert "FAILED" in check.render() and "recorded at load: 1 rows" in check.render()
+
+
+def test_landing_verify_command_checks_every_day_or_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warehouse = tmp_path / "verify.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        for offset in range(2):
+            day = FIRST_DAY + timedelta(days=offset)
+            _write_lms(tmp_path, day, [_lms_line("L1", "in_progress", None)] * (offset == 0))
+            load_export(connection, LMS_COMPLETIONS, tmp_path, day)
+    monkeypatch.setenv("COMPLIANCE_WAREHOUSE", str(warehouse))
+    assert main(["landing", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert f"OK      {FIRST_DAY.isoformat()} lms: 1 rows" in out
+    assert "2 of 2 exports reconstitute exactly (2 day(s))" in out
+
+    with duckdb.connect(str(warehouse)) as connection:
+        connection.execute("update landing.lms_completions_versions set status = 'completed'")
+    assert main(["landing", "verify", "--date", FIRST_DAY.isoformat()]) == 1
+    assert f"FAILED  {FIRST_DAY.isoformat()} lms" in capsys.readouterr().out
+    assert main(["landing", "verify", "--date", "2026-01-01"]) == 1
+    assert "nothing was loaded for 2026-01-01" in capsys.readouterr().out
