@@ -13,6 +13,7 @@ import pytest
 from orchestration.cli import main
 from orchestration.ingestion.contract import EXCEPTIONS, LMS_COMPLETIONS
 from orchestration.ingestion.landing_history import verify_day
+from orchestration.ingestion.landing_tables import ensure_landing_schema
 from orchestration.ingestion.loader import load_export
 
 FIRST_DAY = date(2026, 11, 20)
@@ -190,3 +191,54 @@ def test_landing_verify_command_checks_every_day_or_one(
     assert f"FAILED  {FIRST_DAY.isoformat()} lms" in capsys.readouterr().out
     assert main(["landing", "verify", "--date", "2026-01-01"]) == 1
     assert "nothing was loaded for 2026-01-01" in capsys.readouterr().out
+
+
+def test_a_warehouse_with_full_daily_copies_is_converted_day_for_day(connection) -> None:
+    """The old layout: landing.lms_completions held every day's rows in full."""
+    connection.execute("create schema landing")
+    connection.execute(
+        "create table landing.lms_completions (as_of_date date not null, "
+        "source_line bigint not null, record_id varchar, user_email varchar, "
+        "employee_id varchar, course_id varchar, course_title varchar, status varchar, "
+        "completed_at varchar, score double, user_email_key varchar)"
+    )
+    connection.execute(
+        "create table landing.load_audit (as_of_date date not null, source varchar not null, "
+        "source_file varchar not null, file_present boolean not null, sha256 varchar, "
+        "size_bytes bigint, record_count bigint not null, loaded_row_count bigint not null, "
+        "rejected_row_count bigint not null, file_columns varchar[], extra_columns varchar[], "
+        "missing_optional_columns varchar[], loaded_at timestamp not null)"
+    )
+    rows = {
+        FIRST_DAY: [(2, "L1", "in_progress", None), (3, "L2", "completed", 90.0)],
+        FIRST_DAY + timedelta(days=1): [(2, "L2", "completed", 90.0), (3, "L1", "completed", 80)],
+    }
+    for day, records in rows.items():
+        connection.execute(
+            "insert into landing.load_audit (as_of_date, source, source_file, file_present, "
+            "record_count, loaded_row_count, rejected_row_count, loaded_at) "
+            "values (?, 'lms', 'lms.csv', true, 2, 2, 0, now())",
+            [day],
+        )
+        for line, record, status, score in records:
+            connection.execute(
+                "insert into landing.lms_completions values "
+                "(?, ?, ?, 'a@x.com', null, 'C1', null, ?, null, ?, 'a@x.com')",
+                [day, line, record, status, score],
+            )
+    ensure_landing_schema(connection)
+    for day, records in rows.items():
+        assert (
+            connection.execute(
+                "select source_line, record_id, status, score from landing.lms_completions "
+                "where as_of_date = ? order by source_line",
+                [day],
+            ).fetchall()
+            == records
+        )
+        (check,) = verify_day(connection, day)
+        assert check.ok and check.expected_sha256 is not None
+    # L2 did not change between the days: three versions, not four rows.
+    assert connection.execute(
+        "select count(*) from landing.lms_completions_versions"
+    ).fetchone() == (3,)
