@@ -162,15 +162,6 @@ def landing_tables() -> tuple[str, ...]:
     return (*(landing_table(contract) for contract in CONTRACTS), REJECTS_TABLE, AUDIT_TABLE)
 
 
-def history_tables() -> tuple[str, ...]:
-    """The tables holding the exports' history, qualified: versions, then line runs."""
-    return tuple(
-        table
-        for contract in CONTRACTS
-        for table in (versions_table(contract), lines_table(contract))
-    )
-
-
 def landing_ddl() -> tuple[str, ...]:
     """Statements creating the landing schema and its tables when missing."""
     return (
