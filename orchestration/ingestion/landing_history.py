@@ -5,9 +5,10 @@ Per export two tables hold every day ever loaded:
 - `<table>_versions`: one row per distinct value of a record over time. A record
   (its first unique key; for exceptions, its values) has a `slot_id`, given in file
   order when first seen, and each of its versions a validity interval
-  [valid_from, valid_to) of as-of dates (valid_to NULL: still current) and a
-  `row_hash`, the MD5 of the row's values as canonical text. A record unchanged since
-  the day before is not stored again.
+  [valid_from, valid_to) of as-of dates (valid_to NULL: still current). A record
+  unchanged since the day before is not stored again. The exceptions file has no
+  key, so there a record is its values, found again by `row_hash` (the MD5 of the
+  values as canonical text) and `occurrence`; elsewhere row_hash stays NULL.
 - `<table>_lines`: per as-of date, runs of consecutive file lines holding consecutive
   slots: line `first_line + k` holds slot `first_slot_id + k` for k < line_count. A
   file whose records keep their order is one run whatever changed in them; each
@@ -92,6 +93,19 @@ def _slot_match(contract: ExportContract, left: str, right: str) -> str:
     return f"{left}.row_hash = {right}.row_hash and {left}.occurrence = {right}.occurrence"
 
 
+def _same_values(contract: ExportContract, left: str, right: str) -> str:
+    """SQL true when rows `left` and `right` hold the same values (NULL equal to NULL)."""
+    return " and ".join(
+        f"{left}.{name} is not distinct from {right}.{name}" for name in stored_columns(contract)
+    )
+
+
+def _stored_row_hash(contract: ExportContract) -> str:
+    """What a new version stores as row_hash: the key of a record without a unique key;
+    NULL otherwise (the values themselves are compared, and NULL costs no space)."""
+    return "cast(null as uuid)" if contract.unique_keys else "row_hash"
+
+
 def _covers(alias: str, day_sql: str) -> str:
     return (
         f"{alias}.valid_from <= {day_sql} and "
@@ -140,7 +154,8 @@ def store_day(connection: duckdb.DuckDBPyConnection, contract: ExportContract, d
         )
         select day_records.*, covering.slot_id, covering.valid_from as covering_from,
                covering.valid_to as covering_to,
-               covering.row_hash is not distinct from day_records.row_hash as unchanged
+               covering.slot_id is not null
+                   and {_same_values(contract, "covering", "day_records")} as unchanged
         from day_records
         left join {versions} as covering
             on {_slot_match(contract, "covering", "day_records")}
@@ -232,10 +247,10 @@ def store_day(connection: duckdb.DuckDBPyConnection, contract: ExportContract, d
                after.valid_to as after_to
         from ({changed}) as changed
         left join {versions} as before
-            on before.slot_id = changed.slot_id and before.row_hash = changed.row_hash
+            on before.slot_id = changed.slot_id and {_same_values(contract, "before", "changed")}
            and before.valid_to = {day_sql}
         left join {versions} as after
-            on after.slot_id = changed.slot_id and after.row_hash = changed.row_hash
+            on after.slot_id = changed.slot_id and {_same_values(contract, "after", "changed")}
            and after.valid_from = (select day from next_day)
         """,
         parameters,
@@ -271,7 +286,8 @@ def store_day(connection: duckdb.DuckDBPyConnection, contract: ExportContract, d
     connection.execute(
         f"""
         insert into {versions} (slot_id, valid_from, valid_to, row_hash, occurrence, {columns})
-        select slot_id, {day_sql}, (select day from next_day), row_hash, occurrence, {columns}
+        select slot_id, {day_sql}, (select day from next_day), {_stored_row_hash(contract)},
+               occurrence, {columns}
         from ({changed}) as changed
         semi join joined
             on joined.source_line = changed.source_line

@@ -80,7 +80,7 @@ create table if not exists {versions} (
     slot_id bigint not null,
     valid_from date not null,
     valid_to date,
-    row_hash uuid not null,
+    row_hash uuid,
     occurrence bigint,
     {columns}
 )"""
