@@ -95,7 +95,8 @@ def _rule_condition(match: dict[str, list[str]], present: set[str]) -> str:
 def rule_decision_sql(rules: list[dict[str, Any]], present: set[str]) -> str:
     """The decision of the first rule that matches, else NULL."""
     branches = [
-        f"when {_rule_condition(rule.get('match') or {}, present)} then {_literal(rule['decision'])}"
+        f"when {_rule_condition(rule.get('match') or {}, present)} "
+        f"then {_literal(rule['decision'])}"
         for rule in rules
     ]
     return f"(case {' '.join(branches)} end)" if branches else "cast(null as varchar)"

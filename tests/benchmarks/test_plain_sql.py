@@ -13,12 +13,14 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 import yaml
 
 from benchmarks.plain_sql import glob_to_like, normalise
-from orchestration.settings import POLICY_DIR, POLICY_FILE_VAR, PROJECT_ROOT
+from benchmarks.run_benchmarks import COVERAGE_COLUMNS
 from orchestration.sample_data import generate_landing_zone
+from orchestration.settings import POLICY_DIR, POLICY_FILE_VAR, PROJECT_ROOT
 from tests.in_process import materialize_day, step_failure_messages
 
 pytestmark = pytest.mark.slow
@@ -76,10 +78,8 @@ def _policy(landing: Path, *, annual: bool) -> dict:
         ],
         "otherwise": "exclude",
         "overrides": [
-            {"employee_id": analyst, "decision": "include", "reason": "owns a service"}
-            | approval,
-            {"employee_id": engineer, "decision": "exclude", "reason": "on secondment"}
-            | approval,
+            {"employee_id": analyst, "decision": "include", "reason": "owns a service"} | approval,
+            {"employee_id": engineer, "decision": "exclude", "reason": "on secondment"} | approval,
         ],
     }
     training = policy["training"]
@@ -119,10 +119,6 @@ def _floor(landing: Path, policy: Path, work: Path) -> dict:
 @pytest.fixture(scope="module", params=["rolling", "annual"])
 def policy_run(request, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, dict]:
     """(pipeline coverage row, floor under that policy, floor under the shipped policy)."""
-    import duckdb
-
-    from benchmarks.run_benchmarks import COVERAGE_COLUMNS
-
     root = tmp_path_factory.mktemp(f"floor_{request.param}")
     generate_landing_zone(root / "landing", people=PEOPLE, days=len(DAYS), end_date=END_DATE)
     policy_path = root / "policy.yml"
