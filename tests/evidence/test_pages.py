@@ -120,14 +120,16 @@ def test_every_link_resolves_offline(browser: Chromium, evidence_run, name: str)
         linked = {Path(unquote(urlsplit(target).path)) for target in targets}
         folder = page.parent
         for relative in (
-            layout.DBT_DOCS,
             layout.GX_DATA_DOCS,
             layout.RUN_METADATA,
             layout.SUMS,
-            f"{layout.IN_SCOPE}.csv",
+            f"{layout.IN_SCOPE}{layout.POPULATION_CSV}",
             layout.EXCEPTIONS_IN_FORCE,
         ):
             assert folder / relative in linked, relative
+        # The dbt docs page the day shares with other days, outside its folder.
+        shared = evidence_run.evidence / layout.DBT_DOCS_ROOT
+        assert [path for path in linked if path.is_relative_to(shared)], "no dbt docs link"
 
 
 def test_screenshot_of_the_day_page(browser: Chromium, evidence_run) -> None:
@@ -183,6 +185,7 @@ def _day_page(statuses: tuple[Status, ...]) -> DayPage:
         has_gx_data_docs=False,
         rule_fingerprint="f" * 64,
         include_emails=False,
+        dbt_docs=layout.shared_dbt_docs("0" * 64),
         owner=OwnerView(
             chase_list=[
                 {
