@@ -129,6 +129,48 @@ def publish_dbt_docs(
     return relative, True
 
 
+def _dbt(arguments: list[str], work: Path, target: Path, as_of_date: date) -> str:
+    """One dbt command on the read-only profile; its output, or DbtDocsError."""
+    command = [
+        dbt_executable(),
+        "--quiet",
+        *arguments,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(work),
+        "--target",
+        READ_ONLY_TARGET,
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(work / "logs"),
+    ]
+    result = subprocess.run(
+        command,
+        cwd=DBT_PROJECT_DIR,
+        env={
+            **os.environ,
+            # Parsing renders the models' as-of date; passing it by environment lets
+            # the kept parse state serve the next generation.
+            AS_OF_DATE_VAR: as_of_date.isoformat(),
+            # The page loads a tracker from a CDN when the manifest says usage stats
+            # are on; evidence pages open offline and never call out.
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        },
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise DbtDocsError(
+            f"dbt {' '.join(arguments)} failed (exit {result.returncode}):\n"
+            + (result.stdout + result.stderr)[-4000:]
+        )
+    return result.stdout
+
+
 def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="evidence-dbt-docs-") as scratch:
         work = Path(scratch)
@@ -138,47 +180,12 @@ def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path)
         parse_state = project_target_dir() / "evidence_docs" / PARSE_STATE_FILE
         if parse_state.is_file():
             shutil.copyfile(parse_state, target / PARSE_STATE_FILE)
-        command = [
-            dbt_executable(),
-            "--quiet",
-            "docs",
-            "generate",
-            "--static",
-            "--no-compile",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(work),
-            "--target",
-            READ_ONLY_TARGET,
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(work / "logs"),
-        ]
-        result = subprocess.run(
-            command,
-            cwd=DBT_PROJECT_DIR,
-            env={
-                **os.environ,
-                # Parsing renders the models' as-of date; passing it by environment lets
-                # the kept parse state serve the next day.
-                AS_OF_DATE_VAR: as_of_date.isoformat(),
-                # The page loads a tracker from a CDN when the manifest says usage stats
-                # are on; evidence pages open offline and never call out.
-                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            },
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
+        # `docs generate --no-compile` documents the manifest a parse left in the target.
+        _dbt(["parse"], work, target, as_of_date)
+        _dbt(["docs", "generate", "--static", "--no-compile"], work, target, as_of_date)
         static_index = target / "static_index.html"
-        if result.returncode != 0 or not static_index.is_file():
-            raise DbtDocsError(
-                f"dbt docs generate failed (exit {result.returncode}):\n"
-                + (result.stdout + result.stderr)[-4000:]
-            )
+        if not static_index.is_file():
+            raise DbtDocsError(f"dbt docs generate wrote no {static_index.name}")
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(static_index, destination)
         keep_parse_state(target, parse_state)
