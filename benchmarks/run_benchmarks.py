@@ -375,30 +375,39 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC)
     machine = describe_machine() | describe_source(PROJECT_ROOT)
     results: list[SizeResult] = []
-    growth = None
+    growth: StorageGrowth | None = None
+
+    def write_report() -> None:
+        # After every stage: a run cut short still leaves the stages it finished.
+        benchmark = Benchmark(tuple(results), growth, started, datetime.now(UTC))
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(render_report(benchmark, machine, " ".join(sys.argv[1:])))
+
     try:
         if not args.no_sample:
             sample = f"sample ({SAMPLE_PEOPLE:,} people, demo history)"
             results.append(
                 measure_size(work, sample, SAMPLE_PEOPLE, SAMPLE_DAYS, None, args.dbt_alone)
             )
+            write_report()
         if args.growth_people:
             growth, row = measure_growth(work, args.growth_people, args.dbt_alone)
             results.append(row)
+            write_report()
         for people in args.sizes:
             label = f"{people:,} people"
-            results.append(measure_size(work, label, people, 1, RECORDS_PER_PERSON, args.dbt_alone))
+            results.append(
+                measure_size(work, label, people, 1, RECORDS_PER_PERSON, args.dbt_alone)
+            )
+            write_report()
             if not args.keep:
                 shutil.rmtree(work / label.split()[0].replace(",", ""), ignore_errors=True)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    finished = datetime.now(UTC)
-    benchmark = Benchmark(tuple(results), growth, started, finished)
-    print(render_table(benchmark.results))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(render_report(benchmark, machine, " ".join(sys.argv[1:])))
-    print(f"written {args.output} ({(finished - started).total_seconds() / 60:.1f} min)")
+    print(render_table(results))
+    minutes = (datetime.now(UTC) - started).total_seconds() / 60
+    print(f"written {args.output} ({minutes:.1f} min)")
     return 0
 
 
