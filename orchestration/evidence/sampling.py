@@ -15,7 +15,7 @@ In the evidence folder a sample file holds the draw number and the employee id o
 each person's row is in the population file it names. The in-scope population is the
 day's population/in_scope file itself (the same people, in the same order), so it is
 not stored a second time; new hires and leavers, which no other file holds, are written
-under samples/.
+under samples/, gzipped like every population.
 """
 
 from __future__ import annotations
@@ -145,7 +145,7 @@ def write_samples(
         if name == "in_scope":
             population_file = IN_SCOPE_POPULATION_FILE
         else:
-            population_file = f"{layout.SAMPLES_DIR}/{name}_population.csv"
+            population_file = f"{layout.SAMPLES_DIR}/{name}_population{layout.POPULATION_CSV}"
             write_csv(population, folder / population_file)
         write_csv(sample, folder / sample_file)
         populations[name] = {
