@@ -396,9 +396,7 @@ def main(argv: list[str] | None = None) -> int:
             write_report()
         for people in args.sizes:
             label = f"{people:,} people"
-            results.append(
-                measure_size(work, label, people, 1, RECORDS_PER_PERSON, args.dbt_alone)
-            )
+            results.append(measure_size(work, label, people, 1, RECORDS_PER_PERSON, args.dbt_alone))
             write_report()
             if not args.keep:
                 shutil.rmtree(work / label.split()[0].replace(",", ""), ignore_errors=True)
