@@ -18,6 +18,8 @@ The format, pinned by tests/evidence/test_csv_files.py:
 
 The same table always gives the same bytes, and a file appears under its name only
 once complete, so a regenerated day compares byte for byte and no reader sees half a file.
+A path ending in `.gz` gets the same CSV gzip-compressed (zlib's header, which carries no
+time stamp or file name, so the bytes stay reproducible): `gunzip` gives the plain file.
 """
 
 from __future__ import annotations
@@ -115,6 +117,11 @@ def _check_schema(schema: pa.Schema) -> None:
         raise TypeError(f"pass these columns through spelled() first: {', '.join(other)}")
 
 
+def _sink(path: Path, *, compressed: bool) -> pa.NativeFile:
+    sink = pa.OSFile(str(path), "wb")
+    return pa.CompressedOutputStream(sink, "gzip") if compressed else sink
+
+
 def write_batches(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> int:
     """Writes the batches as given under `path` via a temporary name; returns the rows written.
 
@@ -126,7 +133,10 @@ def write_batches(path: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatc
     partial = path.with_name(path.name + ".partial")
     rows = 0
     try:
-        with pa_csv.CSVWriter(str(partial), schema, write_options=WRITE_OPTIONS) as writer:
+        with (
+            _sink(partial, compressed=path.suffix == ".gz") as sink,
+            pa_csv.CSVWriter(sink, schema, write_options=WRITE_OPTIONS) as writer,
+        ):
             for batch in batches:
                 writer.write_batch(batch)
                 rows += batch.num_rows

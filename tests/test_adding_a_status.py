@@ -180,6 +180,7 @@ def test_the_day_page_shows_the_new_status(made_up_status_warehouse: Path, tmp_p
             include_emails=False,
             owner=read_owner_view(connection, AS_OF),
             run_stamp=RunStamp("scratch-run", None, f"{AS_OF.isoformat()}T06:00:00Z"),
+            dbt_docs="../dbt_docs/scratch/index.html",
         )
     html = page.render(AS_OF.isoformat())
     rows = [

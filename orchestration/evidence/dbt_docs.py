@@ -1,4 +1,14 @@
-"""dbt docs for the day: `dbt docs generate --static`, one self-contained HTML file.
+"""dbt docs for the evidence: `dbt docs generate --static`, one self-contained HTML file,
+stored once per version of the dbt project and warehouse schema and shared by the days.
+
+The page (about 5 MiB) describes the models, tests, lineage and the warehouse's
+tables and columns: all of it the same from one day to the next until the project or
+the schema changes. So it lives in `<evidence>/dbt_docs/<fingerprint>/index.html`,
+where the fingerprint is the SHA-256 over the dbt project's files, the dbt versions
+and the warehouse's column list; a day whose fingerprint is already there reuses the
+page without running dbt at all, and each day's SHA256SUMS lists the page it links
+with its SHA-256. It is generated without compiling (`--no-compile`): compiled SQL
+would carry one day's date into a page every day shares.
 
 The docs describe the DuckDB warehouse the evidence was read from, whatever
 COMPLIANCE_DBT_TARGET says. dbt gets a profile of its own that attaches that file
@@ -16,15 +26,19 @@ changed instead of the whole project.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
 from datetime import date
+from importlib.metadata import version as installed_version
 from pathlib import Path
 
+import duckdb
 import yaml
 
+from orchestration.evidence import layout
 from orchestration.settings import AS_OF_DATE_VAR, DBT_PROJECT_DIR
 from orchestration.transformation.project import (
     PARSE_STATE_FILE,
@@ -35,6 +49,13 @@ from orchestration.transformation.project import (
 
 READ_ONLY_TARGET = "evidence_read_only"
 TIMEOUT_SECONDS = 600
+# What dbt writes into the project folder, not part of what the docs describe.
+_NOT_PROJECT = frozenset({"target", "logs", "dbt_packages"})
+_SCHEMA_SQL = """
+select table_schema, table_name, column_name, data_type
+from information_schema.columns
+order by table_schema, table_name, ordinal_position
+"""
 
 
 class DbtDocsError(RuntimeError):
@@ -63,6 +84,93 @@ def _read_only_profiles(directory: Path, warehouse_file: Path) -> None:
     (directory / "profiles.yml").write_text(yaml.safe_dump(profile))
 
 
+def warehouse_schema(connection: duckdb.DuckDBPyConnection) -> str:
+    """The warehouse's tables and columns, one line each: what the docs' catalog shows."""
+    rows = connection.execute(_SCHEMA_SQL).fetchall()
+    return "\n".join("\t".join(str(value) for value in row) for row in rows)
+
+
+def docs_fingerprint(schema: str) -> str:
+    """SHA-256 over the dbt project's files, dbt's versions and the warehouse schema."""
+    digest = hashlib.sha256()
+    for package in ("dbt-core", "dbt-duckdb"):
+        digest.update(f"{package}=={installed_version(package)}\n".encode())
+    for path in sorted(DBT_PROJECT_DIR.rglob("*")):
+        relative = path.relative_to(DBT_PROJECT_DIR)
+        if path.is_file() and relative.parts[0] not in _NOT_PROJECT:
+            digest.update(f"{relative.as_posix()}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(schema.encode())
+    return digest.hexdigest()
+
+
+def publish_dbt_docs(
+    root: Path, fingerprint: str, as_of_date: date, warehouse_file: Path
+) -> tuple[str, bool]:
+    """The shared docs page for `fingerprint` (its path from a day folder), generated
+    only when no earlier day left it; and whether it was generated now."""
+    relative = layout.shared_dbt_docs(fingerprint)
+    folder = root / layout.DBT_DOCS_ROOT / fingerprint
+    if (folder / layout.DBT_DOCS_PAGE).is_file():
+        return relative, False
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{fingerprint}.building-", dir=folder.parent))
+    try:
+        staging.chmod(0o755)
+        generate_dbt_docs(as_of_date, staging / layout.DBT_DOCS_PAGE, warehouse_file)
+        try:
+            staging.rename(folder)
+        except OSError:
+            # Another build published the same fingerprint meanwhile: same content, keep it.
+            if not (folder / layout.DBT_DOCS_PAGE).is_file():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return relative, True
+
+
+def _dbt(arguments: list[str], work: Path, target: Path, as_of_date: date) -> str:
+    """One dbt command on the read-only profile; its output, or DbtDocsError."""
+    command = [
+        dbt_executable(),
+        "--quiet",
+        *arguments,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(work),
+        "--target",
+        READ_ONLY_TARGET,
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(work / "logs"),
+    ]
+    result = subprocess.run(
+        command,
+        cwd=DBT_PROJECT_DIR,
+        env={
+            **os.environ,
+            # Parsing renders the models' as-of date; passing it by environment lets
+            # the kept parse state serve the next generation.
+            AS_OF_DATE_VAR: as_of_date.isoformat(),
+            # The page loads a tracker from a CDN when the manifest says usage stats
+            # are on; evidence pages open offline and never call out.
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        },
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise DbtDocsError(
+            f"dbt {' '.join(arguments)} failed (exit {result.returncode}):\n"
+            + (result.stdout + result.stderr)[-4000:]
+        )
+    return result.stdout
+
+
 def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="evidence-dbt-docs-") as scratch:
         work = Path(scratch)
@@ -72,45 +180,12 @@ def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path)
         parse_state = project_target_dir() / "evidence_docs" / PARSE_STATE_FILE
         if parse_state.is_file():
             shutil.copyfile(parse_state, target / PARSE_STATE_FILE)
-        command = [
-            dbt_executable(),
-            "--quiet",
-            "docs",
-            "generate",
-            "--static",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(work),
-            "--target",
-            READ_ONLY_TARGET,
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(work / "logs"),
-        ]
-        result = subprocess.run(
-            command,
-            cwd=DBT_PROJECT_DIR,
-            env={
-                **os.environ,
-                # Compiled SQL in the docs shows the exact as-of date the models ran for.
-                AS_OF_DATE_VAR: as_of_date.isoformat(),
-                # The page loads a tracker from a CDN when the manifest says usage stats
-                # are on; evidence pages open offline and never call out.
-                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-            },
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
+        # `docs generate --no-compile` documents the manifest a parse left in the target.
+        _dbt(["parse"], work, target, as_of_date)
+        _dbt(["docs", "generate", "--static", "--no-compile"], work, target, as_of_date)
         static_index = target / "static_index.html"
-        if result.returncode != 0 or not static_index.is_file():
-            raise DbtDocsError(
-                f"dbt docs generate failed (exit {result.returncode}):\n"
-                + (result.stdout + result.stderr)[-4000:]
-            )
+        if not static_index.is_file():
+            raise DbtDocsError(f"dbt docs generate wrote no {static_index.name}")
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(static_index, destination)
         keep_parse_state(target, parse_state)

@@ -1,6 +1,9 @@
 """Where each file of an evidence folder lives, relative to the day's folder.
 
-`<evidence>/<YYYY-MM-DD>/` is the sealed unit: SHA256SUMS covers every file in it.
+`<evidence>/<YYYY-MM-DD>/` is the sealed unit: SHA256SUMS covers every file in it, and
+the one file it shares with other days, the dbt docs page under
+`<evidence>/dbt_docs/<fingerprint>/` (one per version of the dbt project and warehouse
+schema, written once and never changed), listed by its path from the day's folder.
 `<evidence>/index.html` lists the days and changes whenever a day is added, so it
 stays outside every seal. `<evidence>/seal_log.jsonl` chains every seal of every day
 (seal_log.py): it is appended to, never rewritten.
@@ -16,8 +19,11 @@ ROOT_INDEX = "index.html"
 SEAL_LOG = "seal_log.jsonl"
 SUMS = "SHA256SUMS"
 
-IN_SCOPE = "population/in_scope"  # .csv and .parquet
-SCOPE_DECISIONS = "population/scope_decisions"  # .csv and .parquet
+# The day's populations, each as Parquet and as gzipped CSV (no uncompressed copy: at
+# 100k people they are tens of MB a day). Every other table is small and plain CSV.
+IN_SCOPE = "population/in_scope"  # .csv.gz and .parquet
+SCOPE_DECISIONS = "population/scope_decisions"  # .csv.gz and .parquet
+POPULATION_CSV = ".csv.gz"
 EXCEPTIONS_IN_FORCE = "exceptions_in_force.csv"
 UNMATCHED_LMS_RECORDS = "unmatched_lms_records.csv"
 SCOPE_UNRESOLVED = "scope_unresolved.csv"
@@ -33,7 +39,9 @@ SAMPLES_DIR = "samples"
 SAMPLING = "samples/sampling.json"
 GX_VALIDATIONS_DIR = "gx/validations"
 GX_DATA_DOCS = "gx/data_docs/index.html"
-DBT_DOCS = "dbt_docs/index.html"
+# Shared by the days built from the same dbt project: <evidence>/dbt_docs/<fingerprint>/.
+DBT_DOCS_ROOT = "dbt_docs"
+DBT_DOCS_PAGE = "index.html"
 RUN_METADATA = "run_metadata.json"
 # The policy file the day's run applied, byte for byte (its SHA-256 is in run_metadata.json).
 POLICY = "policy.yml"
@@ -43,7 +51,7 @@ POLICY = "policy.yml"
 # so regenerating a past day reproduces it byte for byte. The day page shows the
 # run that wrote it (run id, commit, time) in one marked block; the rest of it is
 # reproducible like the data files (RUN_STAMP_START .. RUN_STAMP_END).
-RUN_STAMPED: tuple[str, ...] = (RUN_METADATA, SUMS, DBT_DOCS, "gx/", DAY_PAGE)
+RUN_STAMPED: tuple[str, ...] = (RUN_METADATA, SUMS, "gx/", DAY_PAGE)
 RUN_STAMP_START = "<!-- run stamp -->"
 RUN_STAMP_END = "<!-- /run stamp -->"
 
@@ -53,6 +61,11 @@ def is_run_stamped(relative_path: str) -> bool:
         relative_path == stamped or (stamped.endswith("/") and relative_path.startswith(stamped))
         for stamped in RUN_STAMPED
     )
+
+
+def shared_dbt_docs(fingerprint: str) -> str:
+    """The shared dbt docs page as a day folder's page links it and SHA256SUMS lists it."""
+    return f"../{DBT_DOCS_ROOT}/{fingerprint}/{DBT_DOCS_PAGE}"
 
 
 def day_folder(root: Path, as_of_date: date) -> Path:

@@ -22,7 +22,7 @@ import duckdb
 from orchestration.csv_files import write_csv
 from orchestration.evidence import layout, seal_log
 from orchestration.evidence.coverage_history import coverage_document, read_summary, read_trend
-from orchestration.evidence.dbt_docs import generate_dbt_docs
+from orchestration.evidence.dbt_docs import docs_fingerprint, publish_dbt_docs, warehouse_schema
 from orchestration.evidence.files import write_json
 from orchestration.evidence.gx_results import copy_gx_results, revalidate_missing
 from orchestration.evidence.pages import DayPage, OwnerView, RunStamp, write_index
@@ -70,6 +70,9 @@ class _Build:
     seconds: dict[str, float] = field(default_factory=dict)
     page: dict[str, Any] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
+    # The shared dbt docs: the version of the project and schema, and the page's path.
+    dbt_docs_fingerprint: str = ""
+    dbt_docs: str = ""
 
     @contextmanager
     def timed(self, step: str) -> Iterator[None]:
@@ -105,6 +108,7 @@ def _write_warehouse_files(
         )
         policy = read_policy_record(connection, day)
         write_policy_file(policy, staging / layout.POLICY)
+        build.dbt_docs_fingerprint = docs_fingerprint(warehouse_schema(connection))
     with build.timed("gx"):
         rerun = revalidate_missing(connection, day) if revalidate_missing_gx else []
         if rerun:
@@ -151,12 +155,13 @@ def _seal(build: _Build) -> Path:
         rule_fingerprint=build.metadata["rule_configuration"]["fingerprint_sha256"],
         include_emails=build.include_emails,
         run_stamp=RunStamp.of(build.metadata),
+        dbt_docs=build.dbt_docs,
         **build.page,
     )
     (build.staging / layout.DAY_PAGE).write_text(
         page.render(build.as_of_date.isoformat()), encoding="utf-8"
     )
-    return write_sums(build.staging)
+    return write_sums(build.staging, shared=(build.dbt_docs,))
 
 
 def _swap_in(staging: Path, final: Path) -> None:
@@ -202,7 +207,11 @@ def write_evidence_pack(
                     log=log,
                 )
             with build.timed("dbt_docs"):
-                generate_dbt_docs(as_of_date, staging / layout.DBT_DOCS, warehouse.file)
+                build.dbt_docs, generated = publish_dbt_docs(
+                    root, build.dbt_docs_fingerprint, as_of_date, warehouse.file
+                )
+            if not generated:
+                log(f"dbt docs unchanged: reusing {build.dbt_docs}")
         with build.timed("pages_and_seal"):
             sums = _seal(build)
             file_count = len(sums.read_text().splitlines())

@@ -33,9 +33,10 @@ from orchestration.evidence.page_templates import PAGE_TEMPLATES
 from orchestration.statuses import Status
 
 FILE_DESCRIPTIONS: dict[str, str] = {
-    f"{layout.IN_SCOPE}.csv": "in-scope people with their status (also as .parquet)",
-    f"{layout.SCOPE_DECISIONS}.csv": "every person of the HR export: active?, in scope?, "
-    "and the rule that decided (also as .parquet)",
+    f"{layout.IN_SCOPE}{layout.POPULATION_CSV}": "in-scope people with their status "
+    "(gzipped CSV; also as .parquet)",
+    f"{layout.SCOPE_DECISIONS}{layout.POPULATION_CSV}": "every person of the HR export: "
+    "active?, in scope?, and the rule that decided (gzipped CSV; also as .parquet)",
     layout.EXCEPTIONS_IN_FORCE: "exceptions in force, with reason and approver",
     layout.UNMATCHED_LMS_RECORDS: "LMS records that match no HR person, with the reason",
     layout.SCOPE_UNRESOLVED: "people whose scope the policy does not decide (unclassified or "
@@ -152,6 +153,8 @@ class DayPage:
     include_emails: bool
     owner: OwnerView
     run_stamp: RunStamp
+    # The shared dbt docs page, relative to the day's folder (layout.shared_dbt_docs).
+    dbt_docs: str
 
     def _status_rows(self) -> list[tuple[Status, int, float | None]]:
         total = self.summary.in_scope_count
@@ -195,7 +198,7 @@ class DayPage:
             coverage=self.coverage,
             sampling=self.sampling,
             sampling_file=layout.SAMPLING,
-            dbt_docs=layout.DBT_DOCS,
+            dbt_docs=self.dbt_docs,
             gx_data_docs=layout.GX_DATA_DOCS if self.has_gx_data_docs else None,
             gx_validations=self.gx_validations,
             files=[

@@ -10,6 +10,12 @@ Populations of an as-of date D, as the warehouse holds them:
 The sample orders a population by sha256("<seed>:<employee_id>") and keeps the first
 `size`: the same seed always gives the same people, whoever draws it, and a person's
 place does not depend on who else is in the population.
+
+In the evidence folder a sample file holds the draw number and the employee id only;
+each person's row is in the population file it names. The in-scope population is the
+day's population/in_scope file itself (the same people, in the same order), so it is
+not stored a second time; new hires and leavers, which no other file holds, are written
+under samples/, gzipped like every population.
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ from orchestration.evidence.files import write_json
 from orchestration.rule_settings import load_rule_settings
 
 DEFAULT_WINDOW_DAYS = 90
+# A sample names its people; their rows are in the population file.
+SAMPLE_COLUMNS = ["draw", "employee_id"]
+# The in-scope people of D with their status: the day's population export, not a copy.
+IN_SCOPE_POPULATION_FILE = f"{layout.IN_SCOPE}{layout.POPULATION_CSV}"
 POPULATIONS = ("in_scope", "new_hires", "leavers")
 
 _IN_SCOPE_SQL = """
@@ -125,14 +135,18 @@ def write_samples(
     size: int,
     window: SamplingWindow,
 ) -> dict[str, Any]:
-    """Writes each population and its sample under samples/; returns sampling.json's content."""
+    """Writes each sample (and the populations no other file holds) under samples/;
+    returns sampling.json's content."""
     populations: dict[str, Any] = {}
     for name in POPULATIONS:
         population = read_population(connection, name, as_of_date, window)
-        sample = draw_sample(population, seed, size)
-        population_file = f"{layout.SAMPLES_DIR}/{name}_population.csv"
+        sample = draw_sample(population, seed, size).select(SAMPLE_COLUMNS)
         sample_file = f"{layout.SAMPLES_DIR}/{name}_sample.csv"
-        write_csv(population, folder / population_file)
+        if name == "in_scope":
+            population_file = IN_SCOPE_POPULATION_FILE
+        else:
+            population_file = f"{layout.SAMPLES_DIR}/{name}_population{layout.POPULATION_CSV}"
+            write_csv(population, folder / population_file)
         write_csv(sample, folder / sample_file)
         populations[name] = {
             "population_file": population_file,
@@ -148,7 +162,8 @@ def write_samples(
         "window_start": window.start,
         "window_end": window.end,
         "method": "order each population by sha256('<seed>:<employee_id>') and keep the "
-        "first <size> people; new hires and leavers are everyone of the HR exports up to the "
+        "first <size> people; a sample file lists draw and employee_id, the person's row is in "
+        "its population file; new hires and leavers are everyone of the HR exports up to the "
         "as-of date whose hire_date / termination_date is in the window (was_in_scope: in "
         "scope on at least one retained day)",
         "populations": populations,

@@ -2,6 +2,9 @@
 
 The file uses the `sha256sum` format ("<hex>  <relative path>"), so
 `sha256sum -c SHA256SUMS` inside the folder checks it too, without this project.
+Besides the folder's own files it lists the shared files the folder links (the dbt
+docs page, `../dbt_docs/<fingerprint>/index.html`) by their path from the folder, so
+the seal covers them as well.
 """
 
 from __future__ import annotations
@@ -30,8 +33,15 @@ def folder_files(folder: Path) -> list[str]:
     return sorted(files)
 
 
-def write_sums(folder: Path) -> Path:
-    lines = [f"{sha256_of(folder / relative)}  {relative}\n" for relative in folder_files(folder)]
+def is_shared(relative: str) -> bool:
+    """Whether a SHA256SUMS entry is a shared file outside the folder."""
+    return relative.startswith("../")
+
+
+def write_sums(folder: Path, shared: tuple[str, ...] = ()) -> Path:
+    """SHA256SUMS over the folder's files and the shared files (paths from the folder)."""
+    listed = folder_files(folder) + sorted(shared)
+    lines = [f"{sha256_of(folder / relative)}  {relative}\n" for relative in listed]
     path = folder / SUMS
     path.write_text("".join(lines), encoding="utf-8")
     return path
@@ -86,7 +96,8 @@ def verify_folder(folder: Path) -> VerifyReport:
     expected = _read_sums(report)
     present = set(folder_files(folder))
     for relative, digest in sorted(expected.items()):
-        if relative not in present:
+        found = relative in present or (is_shared(relative) and (folder / relative).is_file())
+        if not found:
             report.missing.append(relative)
         elif sha256_of(folder / relative) != digest:
             report.changed.append(relative)

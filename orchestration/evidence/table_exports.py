@@ -28,7 +28,7 @@ PERSONAL_COLUMNS = frozenset({"full_name", "work_email", "user_email"})
 
 @dataclass(frozen=True)
 class TableExport:
-    files: tuple[str, ...]  # relative paths; the suffix picks the format
+    files: tuple[str, ...]  # relative paths; the suffix picks the format (.csv.gz: gzipped)
     sql: str
     # Whether the rows are people of the HR export (emails can be joined on them).
     per_person: bool = False
@@ -36,12 +36,15 @@ class TableExport:
 
 TABLE_EXPORTS: tuple[TableExport, ...] = (
     TableExport(
-        (f"{layout.IN_SCOPE}.csv", f"{layout.IN_SCOPE}.parquet"),
+        (f"{layout.IN_SCOPE}{layout.POPULATION_CSV}", f"{layout.IN_SCOPE}.parquet"),
         "select * from main.fct_training_compliance where as_of_date = ? order by employee_id",
         per_person=True,
     ),
     TableExport(
-        (f"{layout.SCOPE_DECISIONS}.csv", f"{layout.SCOPE_DECISIONS}.parquet"),
+        (
+            f"{layout.SCOPE_DECISIONS}{layout.POPULATION_CSV}",
+            f"{layout.SCOPE_DECISIONS}.parquet",
+        ),
         "select * from main.fct_population_scope_decisions where as_of_date = ? "
         "order by employee_id",
         per_person=True,

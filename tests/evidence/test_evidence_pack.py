@@ -4,6 +4,7 @@ run, and no personal data beyond employee ids."""
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
@@ -27,9 +28,9 @@ from tests.evidence.conftest import DAYS, END_DATE, EvidenceRun
 
 EXPECTED_FILES = (
     layout.DAY_PAGE,
-    f"{layout.IN_SCOPE}.csv",
+    f"{layout.IN_SCOPE}{layout.POPULATION_CSV}",
     f"{layout.IN_SCOPE}.parquet",
-    f"{layout.SCOPE_DECISIONS}.csv",
+    f"{layout.SCOPE_DECISIONS}{layout.POPULATION_CSV}",
     f"{layout.SCOPE_DECISIONS}.parquet",
     layout.EXCEPTIONS_IN_FORCE,
     layout.UNMATCHED_LMS_RECORDS,
@@ -38,7 +39,6 @@ EXPECTED_FILES = (
     layout.COVERAGE_TREND,
     layout.SAMPLING,
     layout.GX_DATA_DOCS,
-    layout.DBT_DOCS,
     layout.RUN_METADATA,
     layout.SUMS,
 )
@@ -46,6 +46,15 @@ EXPECTED_FILES = (
 
 def _csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
+
+
+def _gzip_csv_rows(path: Path) -> list[dict[str, str]]:
+    return _csv_rows(gzip.decompress(path.read_bytes()).decode("utf-8"))
+
+
+def _shared_docs(folder: Path) -> list[str]:
+    sums = (folder / layout.SUMS).read_text().splitlines()
+    return [line.split("  ", 1)[1] for line in sums if "  ../" in line]
 
 
 def _metadata(evidence_run: EvidenceRun) -> dict:
@@ -59,13 +68,56 @@ def test_each_run_leaves_a_complete_folder_and_an_index(evidence_run, as_of_date
         assert (folder / relative).is_file(), relative
     for spec in GX_CHECK_SPECS:
         assert (folder / layout.GX_VALIDATIONS_DIR / f"{spec.checkpoint}.json").is_file()
-    assert (folder / layout.DBT_DOCS).stat().st_size > 100_000, "one self-contained docs file"
+    (docs,) = _shared_docs(folder)
+    assert (folder / docs).stat().st_size > 100_000, "one self-contained docs file"
     assert (evidence_run.evidence / layout.ROOT_INDEX).is_file()
+
+
+def test_days_share_one_dbt_docs_page_sealed_by_each(evidence_run) -> None:
+    """The dbt project did not change between the days: its docs are stored once, linked
+    and hashed by every day's folder, and the later day did not generate them again."""
+    pages = {day: _shared_docs(evidence_run.day(day)) for day in DAYS}
+    assert len({tuple(page) for page in pages.values()}) == 1, pages
+    stored = sorted((evidence_run.evidence / layout.DBT_DOCS_ROOT).rglob("*"))
+    assert [path.name for path in stored if path.is_file()] == [layout.DBT_DOCS_PAGE]
+    for day in DAYS:
+        folder = evidence_run.day(day)
+        assert not (folder / layout.DBT_DOCS_ROOT).exists()
+        (page,) = pages[day]
+        assert f'href="{page}"' in (folder / layout.DAY_PAGE).read_text()
+    later = evidence_run.results[DAYS[-1]]
+    messages = [
+        record.user_message
+        for record in evidence_run.instance.all_logs(later.run_id)
+        if record.step_key == "evidence_pack"
+    ]
+    assert any("dbt docs unchanged" in message for message in messages), messages
+
+
+def test_no_population_is_stored_twice_uncompressed(evidence_run) -> None:
+    folder = evidence_run.day(END_DATE)
+    plain = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.csv"))
+    assert not [name for name in plain if name.startswith("population/")], plain
+    assert not (folder / layout.SAMPLES_DIR / "in_scope_population.csv").exists()
+    sampling = json.loads((folder / layout.SAMPLING).read_text())
+    for name, item in sampling["populations"].items():
+        sample = _csv_rows((folder / item["sample_file"]).read_text())
+        population_file = folder / item["population_file"]
+        if population_file.suffix == ".gz":
+            population = _gzip_csv_rows(population_file)
+        else:
+            population = _csv_rows(population_file.read_text())
+        assert len(population) == item["population_count"], name
+        assert sample and set(sample[0]) == {"draw", "employee_id"}, name
+        ids = {row["employee_id"] for row in population}
+        assert {row["employee_id"] for row in sample} <= ids, name
+    in_scope = sampling["populations"]["in_scope"]
+    assert in_scope["population_file"] == f"{layout.IN_SCOPE}{layout.POPULATION_CSV}"
 
 
 def test_exports_match_the_warehouse(evidence_run) -> None:
     folder = evidence_run.day(END_DATE)
-    in_scope = _csv_rows((folder / f"{layout.IN_SCOPE}.csv").read_text())
+    in_scope = _gzip_csv_rows(folder / f"{layout.IN_SCOPE}{layout.POPULATION_CSV}")
     with duckdb.connect(str(evidence_run.warehouse), read_only=True) as connection:
         fact = connection.execute(
             "select employee_id, status from main.fct_training_compliance "
@@ -85,6 +137,8 @@ def test_exports_match_the_warehouse(evidence_run) -> None:
     parquet = pq.read_table(folder / f"{layout.IN_SCOPE}.parquet")
     assert parquet.column("employee_id").to_pylist() == [row[0] for row in fact]
     assert pq.read_table(folder / f"{layout.SCOPE_DECISIONS}.parquet").num_rows == decisions
+    decisions_csv = _gzip_csv_rows(folder / f"{layout.SCOPE_DECISIONS}{layout.POPULATION_CSV}")
+    assert len(decisions_csv) == decisions
 
     document = json.loads((folder / layout.COVERAGE).read_text())
     assert (document["in_scope_count"], document["coverage_pct"]) == coverage[:2]
@@ -173,6 +227,8 @@ def _personal_data(files: list[Path], root: Path, values: set[str]) -> list[tupl
     leaks = []
     for path in files:
         data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
         is_parquet = path.suffix == ".parquet"
         key = (is_parquet, hashlib.sha256(data).hexdigest())
         if key not in found_in:
@@ -205,15 +261,17 @@ def test_the_personal_data_search_finds_a_planted_name_and_email(
     (tmp_path / "page.html").write_text(f"<td>{name.upper()}</td>", encoding="utf-8")
     pq.write_table(pa.table({"who": [email.title()]}), tmp_path / "rows.parquet")
     (tmp_path / "clean.csv").write_text("employee_id\nE000001\n")
+    (tmp_path / "rows.csv.gz").write_bytes(gzip.compress(f"who\n{name.lower()}\n".encode()))
     files = sorted(tmp_path.iterdir())
     assert _personal_data(files, tmp_path, {name, email}) == [
         ("page.html", name.casefold()),
+        ("rows.csv.gz", name.casefold()),
         ("rows.parquet", email.casefold()),
     ]
 
 
 def test_emails_only_when_configured(evidence_run) -> None:
-    (in_scope,) = [export for export in TABLE_EXPORTS if f"{layout.IN_SCOPE}.csv" in export.files]
+    (in_scope,) = [e for e in TABLE_EXPORTS if f"{layout.IN_SCOPE}.parquet" in e.files]
     with duckdb.connect(str(evidence_run.warehouse), read_only=True) as connection:
         default = read_export(connection, in_scope, END_DATE, False)
         with_emails = read_export(connection, in_scope, END_DATE, True)

@@ -93,6 +93,16 @@ def test_the_harness_sees_and_blocks_outside_requests(offline: Chromium, tmp_pat
     assert offline.evaluate("typeof window.jQuery") == "undefined"  # nothing got through
 
 
+def _dbt_docs(folder: Path) -> str:
+    """The shared dbt docs page a day's folder seals (its path from the folder)."""
+    (page,) = [
+        line.split("  ", 1)[1]
+        for line in (folder / layout.SUMS).read_text().splitlines()
+        if "  ../" in line
+    ]
+    return page
+
+
 def _evidence_pages(evidence_run) -> list[Path]:
     return sorted(evidence_run.evidence.rglob("*.html"))
 
@@ -104,8 +114,9 @@ def test_every_evidence_page_is_there_to_open(evidence_run) -> None:
     assert layout.ROOT_INDEX in relative
     for day in DAYS:
         folder = evidence_run.day(day)
-        for name in (layout.DAY_PAGE, layout.DBT_DOCS, layout.GX_DATA_DOCS):
+        for name in (layout.DAY_PAGE, layout.GX_DATA_DOCS):
             assert f"{day.isoformat()}/{name}" in relative
+        assert (folder / _dbt_docs(folder)).resolve().is_file()
         results = sorted((folder / layout.GX_VALIDATIONS_DIR).glob("*.json"))
         pages = sorted((folder / layout.GX_DATA_DOCS).parent.glob("*.html"))
         assert len(pages) == len(results) + 1 >= 2  # one per result, and the index
@@ -115,7 +126,7 @@ def test_no_evidence_page_makes_an_outside_request(offline: Chromium, evidence_r
     opened = {}
     for page in _evidence_pages(evidence_run):
         _open(offline, page)
-        if page.name == "index.html" and page.parent.name == "dbt_docs":
+        if page.name == layout.DBT_DOCS_PAGE and page.parent.parent.name == layout.DBT_DOCS_ROOT:
             assert _dbt_rendered(offline, DBT_OVERVIEW)["text"], page
         opened[page.relative_to(evidence_run.evidence).as_posix()] = list(offline.requests)
     outside = {
@@ -180,7 +191,8 @@ def test_each_validation_page_shows_every_expectation(offline: Chromium, evidenc
 
 def test_dbt_docs_render_offline(offline: Chromium, evidence_run) -> None:
     """The docs' model page: description and columns, styled, from the file alone."""
-    page = evidence_run.day(DAYS[-1]) / layout.DBT_DOCS
+    folder = evidence_run.day(DAYS[-1])
+    page = (folder / _dbt_docs(folder)).resolve()
     offline.requests.clear()
     offline.open(page.as_uri() + DBT_MODEL_PAGE)
     rendered = _dbt_rendered(offline, "One row per in-scope person per as-of date")

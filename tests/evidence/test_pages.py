@@ -6,6 +6,7 @@ And, rendered from plain data: statuses from the seed, every value escaped."""
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 import re
 from datetime import date, timedelta
@@ -120,14 +121,16 @@ def test_every_link_resolves_offline(browser: Chromium, evidence_run, name: str)
         linked = {Path(unquote(urlsplit(target).path)) for target in targets}
         folder = page.parent
         for relative in (
-            layout.DBT_DOCS,
             layout.GX_DATA_DOCS,
             layout.RUN_METADATA,
             layout.SUMS,
-            f"{layout.IN_SCOPE}.csv",
+            f"{layout.IN_SCOPE}{layout.POPULATION_CSV}",
             layout.EXCEPTIONS_IN_FORCE,
         ):
             assert folder / relative in linked, relative
+        # The dbt docs page the day shares with other days, outside its folder.
+        shared = evidence_run.evidence / layout.DBT_DOCS_ROOT
+        assert [path for path in linked if path.is_relative_to(shared)], "no dbt docs link"
 
 
 def test_screenshot_of_the_day_page(browser: Chromium, evidence_run) -> None:
@@ -183,6 +186,7 @@ def _day_page(statuses: tuple[Status, ...]) -> DayPage:
         has_gx_data_docs=False,
         rule_fingerprint="f" * 64,
         include_emails=False,
+        dbt_docs=layout.shared_dbt_docs("0" * 64),
         owner=OwnerView(
             chase_list=[
                 {
@@ -315,7 +319,8 @@ OWNER_JS = """(() => {
 
 
 def _csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -331,7 +336,7 @@ def test_the_day_page_lists_every_failing_person_longest_overdue_first(
 ) -> None:
     folder = evidence_run.day(END_DATE)
     # Independent of the chase list: the failing people of the status table itself.
-    in_scope = _csv(folder / f"{layout.IN_SCOPE}.csv")
+    in_scope = _csv(folder / f"{layout.IN_SCOPE}{layout.POPULATION_CSV}")
     failing = {row["employee_id"]: row for row in in_scope if row["is_failing"] == "true"}
     assert len(failing) > 10, "the sample day has people failing"
     shown = owner_view["failing"]
@@ -359,7 +364,7 @@ def test_the_day_page_lists_every_failing_person_longest_overdue_first(
 
 def test_the_day_page_lists_the_people_due_soon(owner_view: dict, evidence_run) -> None:
     folder = evidence_run.day(END_DATE)
-    in_scope = _csv(folder / f"{layout.IN_SCOPE}.csv")
+    in_scope = _csv(folder / f"{layout.IN_SCOPE}{layout.POPULATION_CSV}")
     due_soon = {row["employee_id"] for row in in_scope if row["is_due_soon"] == "true"}
     shown = {row[0]: row[4] for row in owner_view["dueSoon"]}
     assert due_soon and due_soon <= set(shown)
@@ -370,7 +375,7 @@ def test_the_day_page_lists_the_people_due_soon(owner_view: dict, evidence_run) 
 
 
 def test_the_day_page_has_one_row_per_manager(owner_view: dict, evidence_run) -> None:
-    in_scope = _csv(evidence_run.day(END_DATE) / f"{layout.IN_SCOPE}.csv")
+    in_scope = _csv(evidence_run.day(END_DATE) / f"{layout.IN_SCOPE}{layout.POPULATION_CSV}")
     managers = {row["manager_id"] or "(no manager)" for row in in_scope}
     shown = owner_view["managers"]
     assert sorted(row[0] for row in shown) == sorted(managers)
@@ -405,7 +410,7 @@ def test_the_day_page_charts_the_forecast_with_target_and_first_failing_date(
     forecast = _csv(folder / layout.COVERAGE_FORECAST)
     policy = yaml.safe_load((folder / layout.POLICY).read_text())
     assert len(forecast) == policy["reminders"]["forecast_days"]
-    in_scope = _csv(folder / f"{layout.IN_SCOPE}.csv")
+    in_scope = _csv(folder / f"{layout.IN_SCOPE}{layout.POPULATION_CSV}")
     for row in forecast:
         day = date.fromisoformat(row["forecast_date"])
         covered = sum(_covered_on(person, day) for person in in_scope)

@@ -13,9 +13,9 @@ from orchestration.validation.checks import GX_CHECK_SPECS
 from tests.evidence.conftest import DAYS, END_DATE, snapshot
 
 POPULATION_STATUS_COVERAGE = (
-    f"{layout.IN_SCOPE}.csv",
+    f"{layout.IN_SCOPE}{layout.POPULATION_CSV}",
     f"{layout.IN_SCOPE}.parquet",
-    f"{layout.SCOPE_DECISIONS}.csv",
+    f"{layout.SCOPE_DECISIONS}{layout.POPULATION_CSV}",
     f"{layout.SCOPE_DECISIONS}.parquet",
     layout.COVERAGE,
     layout.COVERAGE_TREND,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from datetime import date, timedelta
@@ -65,7 +66,15 @@ def test_cli_sample_matches_the_folder_and_is_reproducible(
 
     seed, size = str(sampling["seed"]), str(sampling["size"])
     drawn = _cli_sample(capsys, "--seed", seed, "--size", size)
-    assert drawn == in_folder
+    # The folder names the drawn people; their rows are the population file's.
+    assert [{"draw": row["draw"], "employee_id": row["employee_id"]} for row in drawn] == in_folder
+    with gzip.open(folder / in_scope["population_file"], "rt", newline="") as handle:
+        population = {row["employee_id"]: row for row in csv.DictReader(handle)}
+    for row in drawn:
+        person = population[row["employee_id"]]
+        assert {name: person[name] for name in row if name != "draw"} == {
+            name: value for name, value in row.items() if name != "draw"
+        }
     assert _cli_sample(capsys, "--seed", seed, "--size", size) == drawn
     other = _cli_sample(capsys, "--seed", "1", "--size", "10")
     assert len(other) == 10 and other != drawn[:10]

@@ -361,7 +361,7 @@ def test_the_daily_runs_chain_their_seals(evidence_run, tmp_path: Path, capsys) 
     assert _verify(capsys, str(root))[0] == 0
 
     past = root / DAYS[0].isoformat()
-    csv = past / f"{layout.IN_SCOPE}.csv"
+    csv = past / layout.CHASE_LIST
     rows = csv.read_bytes().splitlines(keepends=True)
     csv.write_bytes(b"".join([*rows, rows[-1]]))  # one person listed twice
     write_sums(past)

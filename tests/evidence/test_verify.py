@@ -16,10 +16,21 @@ from tests.evidence.conftest import END_DATE
 
 @pytest.fixture
 def sealed_copy(evidence_run, tmp_path: Path) -> Path:
-    """A copy of a real evidence folder, so tampering leaves the shared one intact."""
+    """A copy of a real evidence folder with the dbt docs page it shares with other days,
+    as an auditor copies them, so tampering leaves the shared ones intact."""
     copy = tmp_path / END_DATE.isoformat()
     shutil.copytree(evidence_run.day(END_DATE), copy)
+    shutil.copytree(evidence_run.evidence / layout.DBT_DOCS_ROOT, tmp_path / layout.DBT_DOCS_ROOT)
     return copy
+
+
+def _shared_docs(folder: Path) -> str:
+    (page,) = [
+        line.split("  ", 1)[1]
+        for line in (folder / layout.SUMS).read_text().splitlines()
+        if "  ../" in line
+    ]
+    return page
 
 
 def _flip_one_byte(path: Path, offset: int) -> None:
@@ -42,13 +53,33 @@ def test_an_untouched_folder_verifies(sealed_copy: Path, capsys) -> None:
 
 @pytest.mark.parametrize(
     "relative",
-    [f"{layout.IN_SCOPE}.csv", f"{layout.IN_SCOPE}.parquet", layout.DAY_PAGE, layout.COVERAGE],
+    [
+        f"{layout.IN_SCOPE}{layout.POPULATION_CSV}",
+        f"{layout.IN_SCOPE}.parquet",
+        layout.DAY_PAGE,
+        layout.COVERAGE,
+    ],
 )
 def test_a_one_byte_edit_is_caught(sealed_copy: Path, relative: str, capsys) -> None:
     path = sealed_copy / relative
     _flip_one_byte(path, path.stat().st_size // 2)
     assert main(["verify", str(sealed_copy)]) == 1
     assert f"changed  {relative}" in capsys.readouterr().out
+
+
+def test_an_edit_of_the_shared_dbt_docs_is_caught(sealed_copy: Path, capsys) -> None:
+    page = _shared_docs(sealed_copy)
+    assert page.startswith(f"../{layout.DBT_DOCS_ROOT}/")
+    _flip_one_byte(sealed_copy / page, 1000)
+    assert main(["verify", str(sealed_copy)]) == 1
+    assert f"changed  {page}" in capsys.readouterr().out
+
+
+def test_a_folder_copied_without_its_shared_dbt_docs_says_so(sealed_copy: Path, capsys) -> None:
+    page = _shared_docs(sealed_copy)
+    shutil.rmtree(sealed_copy.parent / layout.DBT_DOCS_ROOT)
+    assert main(["verify", str(sealed_copy)]) == 1
+    assert f"missing  {page}" in capsys.readouterr().out
 
 
 def test_a_deleted_file_is_caught(sealed_copy: Path, capsys) -> None:

@@ -267,6 +267,7 @@ def _page(value: str) -> _Structure:
         include_emails=False,
         owner=_owner_view(value),
         run_stamp=RunStamp("run-1", None, "2026-11-27T06:00:00+00:00"),
+        dbt_docs="../dbt_docs/0000/index.html",
     )
     structure = _Structure()
     structure.feed(page.render(AS_OF.isoformat()))

@@ -6,6 +6,7 @@ value leaving the warehouse."""
 from __future__ import annotations
 
 import csv
+import gzip
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
@@ -87,15 +88,19 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> HostileRun:
 
 
 def _cells(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
 def test_no_evidence_csv_cell_is_a_formula(hostile_run: HostileRun) -> None:
-    files = sorted(hostile_run.day.rglob("*.csv"))
-    assert {layout.REJECTS, layout.EXCEPTIONS_IN_FORCE, layout.UNMATCHED_LMS_RECORDS} <= {
-        path.relative_to(hostile_run.day).as_posix() for path in files
-    }
+    files = sorted([*hostile_run.day.rglob("*.csv"), *hostile_run.day.rglob("*.csv.gz")])
+    assert {
+        layout.REJECTS,
+        layout.EXCEPTIONS_IN_FORCE,
+        layout.UNMATCHED_LMS_RECORDS,
+        f"{layout.IN_SCOPE}{layout.POPULATION_CSV}",
+    } <= {path.relative_to(hostile_run.day).as_posix() for path in files}
     for path in files:
         for row in _cells(path):
             for column, cell in row.items():
@@ -105,7 +110,7 @@ def test_no_evidence_csv_cell_is_a_formula(hostile_run: HostileRun) -> None:
 def test_hostile_values_reach_the_csvs_neutralised_and_the_parquet_as_they_are(
     hostile_run: HostileRun,
 ) -> None:
-    in_scope = _cells(hostile_run.day / f"{layout.IN_SCOPE}.csv")
+    in_scope = _cells(hostile_run.day / f"{layout.IN_SCOPE}{layout.POPULATION_CSV}")
     assert {"'" + HYPERLINK, CHANNEL} <= {row["employee_id"] for row in in_scope}
     assert {"'-5", "'@SUM(1+1)", SCRIPT} <= {row["department"] for row in in_scope}
     parquet = pq.read_table(hostile_run.day / f"{layout.IN_SCOPE}.parquet").to_pydict()
