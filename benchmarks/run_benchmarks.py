@@ -333,9 +333,7 @@ def measure_growth(
 ) -> tuple[StorageGrowth, SizeResult]:
     """Three consecutive days on one deployment; the last day's run is also a results row."""
     root = work / f"growth_{people}"
-    exports = write_day_series(
-        root / "landing", people=people, days=GROWTH_DAYS, end_date=AS_OF, project_root=PROJECT_ROOT
-    )
+    exports = write_day_series(root / "landing", people=people, days=GROWTH_DAYS, end_date=AS_OF)
     label = f"{people:,} people (day {GROWTH_DAYS} of {GROWTH_DAYS})"
     days = []
     for export in exports:
