@@ -210,7 +210,8 @@ def _storage_section(growth: StorageGrowth) -> list[str]:
         "## Storage growth",
         "",
         f"{growth.people:,} people over {len(growth.days)} consecutive days on one deployment "
-        f"(`orchestration.sample_data.changed_day_series`): on the last day {100 * growth.hr_changed_share:.2f}% "
+        "(`orchestration.sample_data.changed_day_series`): on the last day "
+        f"{100 * growth.hr_changed_share:.2f}% "
         f"of the HR rows and {100 * growth.lms_changed_share:.2f}% of the LMS records differ "
         "from the day before. Sizes are the folders' allocated bytes after each day's full "
         "run; the growth on the last day is shown against that day's export size (in "
