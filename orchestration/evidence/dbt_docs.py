@@ -1,7 +1,8 @@
 """dbt docs for the day: `dbt docs generate --static`, one self-contained HTML file.
 
-The docs describe the DuckDB warehouse the evidence was read from, whatever
-COMPLIANCE_DBT_TARGET says. dbt gets a profile of its own that attaches that file
+The docs describe the warehouse the evidence was read from. On PostgreSQL that is the
+project's own `postgres` output (dbt only reads the catalog there). On DuckDB, dbt gets
+a profile of its own that attaches the file
 READ_ONLY under the database name the models use, so generating docs takes no
 DuckDB write lock and fits the warehouse's shared (reader) lock. dbt writes into a
 temporary target path, never the project's target/ that the daily run uses.
@@ -25,7 +26,12 @@ from pathlib import Path
 
 import yaml
 
-from orchestration.settings import AS_OF_DATE_VAR, DBT_PROJECT_DIR
+from orchestration.settings import (
+    AS_OF_DATE_VAR,
+    DBT_PROJECT_DIR,
+    POSTGRES_TARGET,
+    marts_on_postgres,
+)
 from orchestration.transformation.project import (
     PARSE_STATE_FILE,
     dbt_executable,
@@ -66,7 +72,11 @@ def _read_only_profiles(directory: Path, warehouse_file: Path) -> None:
 def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="evidence-dbt-docs-") as scratch:
         work = Path(scratch)
-        _read_only_profiles(work, warehouse_file)
+        if marts_on_postgres():
+            profiles_dir, profile_target = DBT_PROJECT_DIR, POSTGRES_TARGET
+        else:
+            _read_only_profiles(work, warehouse_file)
+            profiles_dir, profile_target = work, READ_ONLY_TARGET
         target = work / "target"
         target.mkdir()
         parse_state = project_target_dir() / "evidence_docs" / PARSE_STATE_FILE
@@ -81,9 +91,9 @@ def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path)
             "--project-dir",
             str(DBT_PROJECT_DIR),
             "--profiles-dir",
-            str(work),
+            str(profiles_dir),
             "--target",
-            READ_ONLY_TARGET,
+            profile_target,
             "--target-path",
             str(target),
             "--log-path",

@@ -8,8 +8,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from orchestration.evidence import layout
 from orchestration.evidence.gx_results import GxValidation
 from orchestration.evidence.policy_record import PolicyRecord
@@ -17,6 +15,7 @@ from orchestration.ingestion.file_facts import inspect_file
 from orchestration.ingestion.landing_tables import AUDIT_TABLE
 from orchestration.rule_settings import load_rule_settings
 from orchestration.settings import PROJECT_ROOT
+from orchestration.warehouse_reader import MartsConnection
 
 PROJECT_DISTRIBUTION = "training-compliance-pipeline"
 REPORTED_PACKAGES = (
@@ -82,7 +81,7 @@ def _landing_file_now(source_file: str, loaded_sha256: str | None) -> dict[str, 
     return {"exists": True, "sha256_matches_load": inspect_file(path).sha256 == loaded_sha256}
 
 
-def input_files(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> list[dict[str, Any]]:
+def input_files(connection: MartsConnection, as_of_date: date) -> list[dict[str, Any]]:
     """Every export of the day as the load recorded it (hashed when it was read)."""
     cursor = connection.execute(
         f"""
@@ -106,7 +105,7 @@ def input_files(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> list
 
 
 def build_run_metadata(
-    connection: duckdb.DuckDBPyConnection,
+    connection: MartsConnection,
     as_of_date: date,
     *,
     run_id: str,
