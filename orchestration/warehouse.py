@@ -118,6 +118,18 @@ def open_reader(path: Path, wait_seconds: float = 120) -> Iterator[duckdb.DuckDB
         connection.close()
 
 
+def marts_engine() -> dict[str, str]:
+    """Which engine holds the marts, for run metadata and messages (never a password)."""
+    if marts_on_postgres():
+        connection = postgres_connection()
+        return {
+            "engine": "postgresql",
+            "server": f"{postgres_address(connection)}/{connection['dbname']}",
+            "user": connection["user"],
+        }
+    return {"engine": "duckdb"}
+
+
 @contextmanager
 def no_lock() -> Iterator[None]:
     yield
@@ -161,10 +173,8 @@ class WarehouseResource(ConfigurableResource):
 
     def marts_location(self) -> str:
         """Where the marts are, for messages: the file, or the server (never a password)."""
-        if marts_on_postgres():
-            connection = postgres_connection()
-            return f"PostgreSQL at {postgres_address(connection)}/{connection['dbname']}"
-        return str(self.file)
+        engine = marts_engine()
+        return f"PostgreSQL at {engine['server']}" if "server" in engine else str(self.file)
 
     def marts_snapshot_lock(self):
         """The shared lock over a series of reads of the marts (none needed on PostgreSQL)."""

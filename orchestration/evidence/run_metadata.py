@@ -15,6 +15,7 @@ from orchestration.ingestion.file_facts import inspect_file
 from orchestration.ingestion.landing_tables import AUDIT_TABLE
 from orchestration.rule_settings import load_rule_settings
 from orchestration.settings import PROJECT_ROOT
+from orchestration.warehouse import marts_engine
 from orchestration.warehouse_reader import MartsConnection
 
 PROJECT_DISTRIBUTION = "training-compliance-pipeline"
@@ -121,6 +122,7 @@ def build_run_metadata(
         "produced_by": produced_by,
         "generated_at_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "input_files": input_files(connection, as_of_date),
+        "warehouse": marts_engine(),
         # null for a day whose run published no policy (before the policy file existed).
         "policy": policy.as_dict() if policy is not None else None,
         "rule_configuration": rule_configuration(),

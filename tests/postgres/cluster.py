@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import psycopg2
@@ -63,6 +63,15 @@ class PostgresServer:
             "password": self.password,
             "dbname": self.database,
         }
+
+    def with_new_database(self, name: str) -> PostgresServer:
+        """The same server with a fresh, empty database `name` (one per scenario)."""
+        admin = {**self.connection(), "dbname": "postgres"}
+        with closing(psycopg2.connect(**admin)) as connection:
+            connection.autocommit = True  # create database cannot run in a transaction
+            with connection.cursor() as cursor:
+                cursor.execute(f"create database {name}")
+        return replace(self, database=name)
 
     def environment(self) -> dict[str, str]:
         """The COMPLIANCE_PG_* variables pointing dbt and the publisher at this server."""
