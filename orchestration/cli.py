@@ -38,7 +38,7 @@ from orchestration.settings import (
     sample_size,
     warehouse_path,
 )
-from orchestration.warehouse import WarehouseResource
+from orchestration.warehouse import WarehouseResource, open_marts_reader
 from orchestration.warehouse_reader import PostgresUnavailableError
 
 DAGSTER_HOME_DEFAULT = DATA_DIR / "dagster_home"
@@ -106,15 +106,12 @@ def materialize_command(as_of_date: date) -> list[str]:
     ]
 
 
-def _marts() -> WarehouseResource:
-    return WarehouseResource(path=str(warehouse_path()))
-
-
 def print_coverage(as_of_date: date) -> int:
-    with _marts().marts() as connection:
+    with open_marts_reader(warehouse_path()) as connection:
         summary = read_coverage(connection, as_of_date)
     if summary is None:
-        print(f"No coverage row for {as_of_date.isoformat()} in {_marts().marts_location()}")
+        location = WarehouseResource(path=str(warehouse_path())).marts_location()
+        print(f"No coverage row for {as_of_date.isoformat()} in {location}")
         return 1
     print(summary.render())
     return 0
@@ -130,7 +127,7 @@ def run_day(as_of_date: date, verbose: bool) -> int:
     succeeded, log = run_daily_job(as_of_date, environment, console, verbose)
     summary = None
     if succeeded:
-        with _marts().marts() as connection:
+        with open_marts_reader(warehouse_path()) as connection:
             summary = read_coverage(connection, as_of_date)
     if summary is not None:
         console.echo(summary.render())

@@ -131,6 +131,18 @@ def marts_engine() -> dict[str, str]:
 
 
 @contextmanager
+def open_marts_reader(path: Path) -> Iterator[MartsConnection]:
+    """The marts for a quick read outside a run (`compliance coverage`): the DuckDB file
+    read-only as open_reader opens it, or PostgreSQL."""
+    if marts_on_postgres():
+        with open_postgres() as connection:
+            yield connection
+    else:
+        with open_reader(path) as connection:
+            yield connection
+
+
+@contextmanager
 def no_lock() -> Iterator[None]:
     yield
 
