@@ -7,8 +7,17 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
+from orchestration.reminders.reminders_log import (
+    EMAIL,
+    EXPORT_SQL,
+    FAILED,
+    UNKNOWN,
+    DeliveryKey,
+    RemindersLog,
+)
 from orchestration.settings import (
     DBT_TARGET_VAR,
     PG_HOST_VAR,
@@ -108,3 +117,23 @@ def test_the_coverage_command_says_the_same_in_one_line(
         "Error: " + _refusal(server) + "password authentication failed"
     ]
     assert WRONG_PASSWORD not in result.stdout + result.stderr
+
+
+def test_the_reminders_log_keeps_its_attempts_on_postgres(postgres_server) -> None:
+    """The log's SQL (insert ... returning, the latest attempt per delivery) on the server."""
+    server = postgres_server.with_new_database("reminders_log")
+    key = DeliveryKey("employee", "E1", EMAIL)
+    with open_postgres(server.connection()) as connection:
+        log = RemindersLog(connection, AS_OF, run_id="run-1")
+        first = log.begin(key, roles="self", item_count=1)
+        log.finish(key, first, FAILED, "refused")
+        second = log.begin(key, roles="self", item_count=1)
+        assert (first, second) == (1, 2)
+        # A run that died after `begin` left `sending`: the next run marks it unknown.
+        assert RemindersLog(connection, AS_OF, run_id="run-2").mark_interrupted() == [key]
+        latest = log.latest_attempts()
+        exported = connection.execute(EXPORT_SQL, [AS_OF]).to_arrow_table()
+    assert {k: (a.attempt, a.outcome) for k, a in latest.items()} == {key: (2, UNKNOWN)}
+    assert exported.column("outcome").to_pylist() == [FAILED, UNKNOWN]
+    assert exported.schema.field("attempt").type == pa.int32()
+    assert exported.schema.field("started_at").type == pa.timestamp("us")
