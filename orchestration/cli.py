@@ -38,7 +38,8 @@ from orchestration.settings import (
     sample_size,
     warehouse_path,
 )
-from orchestration.warehouse import open_reader
+from orchestration.warehouse import WarehouseResource, open_marts_reader
+from orchestration.warehouse_reader import PostgresUnavailableError
 
 DAGSTER_HOME_DEFAULT = DATA_DIR / "dagster_home"
 # The generator's defaults, so `demo`, `generate-sample` and library callers agree.
@@ -106,10 +107,11 @@ def materialize_command(as_of_date: date) -> list[str]:
 
 
 def print_coverage(as_of_date: date) -> int:
-    with open_reader(warehouse_path()) as connection:
+    with open_marts_reader(warehouse_path()) as connection:
         summary = read_coverage(connection, as_of_date)
     if summary is None:
-        print(f"No coverage row for {as_of_date.isoformat()} in {warehouse_path()}")
+        location = WarehouseResource(path=str(warehouse_path())).marts_location()
+        print(f"No coverage row for {as_of_date.isoformat()} in {location}")
         return 1
     print(summary.render())
     return 0
@@ -125,7 +127,7 @@ def run_day(as_of_date: date, verbose: bool) -> int:
     succeeded, log = run_daily_job(as_of_date, environment, console, verbose)
     summary = None
     if succeeded:
-        with open_reader(warehouse_path()) as connection:
+        with open_marts_reader(warehouse_path()) as connection:
             summary = read_coverage(connection, as_of_date)
     if summary is not None:
         console.echo(summary.render())
@@ -421,6 +423,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except click.Abort:
         click.echo("Aborted!", err=True)
+        return 1
+    except PostgresUnavailableError as error:
+        click.echo(f"Error: {error}", err=True)
         return 1
     return code or 0
 

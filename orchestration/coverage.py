@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import duckdb
-
 from orchestration.statuses import read_statuses
+from orchestration.warehouse_reader import MartsConnection
 
 
 @dataclass(frozen=True)
@@ -47,9 +46,7 @@ class CoverageSummary:
         return "\n".join(lines)
 
 
-def read_coverage(
-    connection: duckdb.DuckDBPyConnection, as_of_date: date
-) -> CoverageSummary | None:
+def read_coverage(connection: MartsConnection, as_of_date: date) -> CoverageSummary | None:
     statuses = read_statuses(connection)
     columns = "".join(f"{status.count_column}, " for status in statuses)
     row = connection.execute(

@@ -8,6 +8,7 @@ from orchestration.alerting.sensors import compliance_alert_sensor, compliance_f
 from orchestration.connectors.assets import source_assets
 from orchestration.evidence.assets import evidence_pack
 from orchestration.ingestion.assets import landing_exports
+from orchestration.ingestion.postgres_assets import postgres_published
 from orchestration.landing import LandingZoneResource
 from orchestration.policy.assets import policy
 from orchestration.reminders.assets import reminders_log
@@ -24,6 +25,7 @@ defs = Definitions(
         *source_assets,
         landing_exports,
         policy,
+        postgres_published,
         compliance_dbt_models,
         reminders_log,
         compliance_verdict,

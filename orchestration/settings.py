@@ -79,6 +79,8 @@ DEFAULTS: dict[str, str] = {
     SAMPLE_SIZE_VAR: "25",
     # Today's run must have succeeded by then (HH:MM in COMPLIANCE_TIMEZONE).
     FRESHNESS_DEADLINE_VAR: "09:00",
+    # duckdb (the DuckDB file) or postgres (the COMPLIANCE_PG_* server): where dbt builds
+    # the marts and every reader reads them; ingestion always checks into the DuckDB file.
     DBT_TARGET_VAR: "duckdb",
     # Per DuckDB process (the run's and dbt's, which never write at once). Past it
     # DuckDB spills to `<warehouse>.tmp/` instead of growing with the LMS export.
@@ -191,15 +193,48 @@ def sample_size() -> int:
     return int(setting(SAMPLE_SIZE_VAR))
 
 
+DUCKDB_TARGET = "duckdb"
+POSTGRES_TARGET = "postgres"
+
+# libpq's own variable for each COMPLIANCE_PG_* setting: used when ours is unset, so a
+# data team's existing PG* environment works unchanged (profiles.yml falls back alike).
+_LIBPQ_VARS = {
+    PG_HOST_VAR: ("host", "PGHOST"),
+    PG_PORT_VAR: ("port", "PGPORT"),
+    PG_USER_VAR: ("user", "PGUSER"),
+    PG_PASSWORD_VAR: ("password", "PGPASSWORD"),
+    PG_DATABASE_VAR: ("dbname", "PGDATABASE"),
+}
+
+
+def dbt_target() -> str:
+    return setting(DBT_TARGET_VAR).lower()
+
+
+def marts_on_postgres() -> bool:
+    """Whether dbt builds (and every reader reads) the marts in PostgreSQL."""
+    return dbt_target() == POSTGRES_TARGET
+
+
+def _postgres_setting(name: str) -> str:
+    _, libpq_var = _LIBPQ_VARS[name]
+    for variable in (name, libpq_var):
+        # The password may be blank on purpose (trust or .pgpass), so only unset falls back.
+        value = os.environ.get(variable)
+        if value is not None and (value.strip() or name == PG_PASSWORD_VAR):
+            return value if name == PG_PASSWORD_VAR else value.strip()
+    return DEFAULTS[name]
+
+
 def postgres_connection() -> dict[str, str]:
-    """libpq keyword arguments of the PostgreSQL warehouse."""
-    return {
-        "host": setting(PG_HOST_VAR),
-        "port": setting(PG_PORT_VAR),
-        "user": setting(PG_USER_VAR),
-        "password": os.environ.get(PG_PASSWORD_VAR, DEFAULTS[PG_PASSWORD_VAR]),
-        "dbname": setting(PG_DATABASE_VAR),
-    }
+    """libpq keyword arguments of the PostgreSQL warehouse: COMPLIANCE_PG_*, else libpq's
+    PG* variable, else the project default. The password is never logged."""
+    return {keyword: _postgres_setting(name) for name, (keyword, _) in _LIBPQ_VARS.items()}
+
+
+def postgres_address(connection: dict[str, str]) -> str:
+    """host:port, for messages (never the password)."""
+    return f"{connection.get('host', '')}:{connection.get('port', '')}"
 
 
 def hr_source() -> str:

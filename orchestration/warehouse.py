@@ -1,5 +1,9 @@
 """Opening the DuckDB warehouse: one writer at a time, readers read-only.
 
+Ingestion and the policy always write the DuckDB file (the landing zone checked
+against the contract). The marts are where COMPLIANCE_DBT_TARGET says: `marts()`
+opens them there, so on PostgreSQL no reader or dbt build takes the file's lock.
+
 DuckDB lets one process hold the write lock on a file, and a read-only open fails
 while another process writes. Every step of every run therefore takes a lock file
 beside the warehouse first: exclusive to write (ingestion, dbt), shared to read
@@ -20,7 +24,19 @@ from pathlib import Path
 import duckdb
 from dagster import ConfigurableResource
 
-from orchestration.settings import DUCKDB_MEMORY_LIMIT_VAR, setting
+from orchestration.settings import (
+    DUCKDB_MEMORY_LIMIT_VAR,
+    marts_on_postgres,
+    postgres_address,
+    postgres_connection,
+    setting,
+)
+from orchestration.warehouse_reader import (
+    DBT_BUILD_LOCK_KEY,
+    MartsConnection,
+    open_postgres,
+    postgres_advisory_lock,
+)
 
 _LOCK_MESSAGES = ("Could not set lock", "Conflicting lock", "database is locked")
 LOCK_TIMEOUT_VAR = "COMPLIANCE_WAREHOUSE_LOCK_TIMEOUT"
@@ -102,8 +118,37 @@ def open_reader(path: Path, wait_seconds: float = 120) -> Iterator[duckdb.DuckDB
         connection.close()
 
 
+def marts_engine() -> dict[str, str]:
+    """Which engine holds the marts, for run metadata and messages (never a password)."""
+    if marts_on_postgres():
+        connection = postgres_connection()
+        return {
+            "engine": "postgresql",
+            "server": f"{postgres_address(connection)}/{connection['dbname']}",
+            "user": connection["user"],
+        }
+    return {"engine": "duckdb"}
+
+
+@contextmanager
+def open_marts_reader(path: Path) -> Iterator[MartsConnection]:
+    """The marts for a quick read outside a run (`compliance coverage`): the DuckDB file
+    read-only as open_reader opens it, or PostgreSQL."""
+    if marts_on_postgres():
+        with open_postgres() as connection:
+            yield connection
+    else:
+        with open_reader(path) as connection:
+            yield connection
+
+
+@contextmanager
+def no_lock() -> Iterator[None]:
+    yield
+
+
 class WarehouseResource(ConfigurableResource):
-    """The DuckDB file every asset of the pipeline reads and writes."""
+    """The DuckDB file every asset of the pipeline reads and writes, and the marts' engine."""
 
     path: str
 
@@ -126,3 +171,31 @@ class WarehouseResource(ConfigurableResource):
         """Holds the write lock while another process (dbt) writes the file."""
         with warehouse_lock(self.file, exclusive=True):
             yield
+
+    @contextmanager
+    def marts(self, *, write: bool = False) -> Iterator[MartsConnection]:
+        """The marts' engine: the DuckDB file (under its lock), or PostgreSQL (no file lock:
+        the server takes concurrent readers and writers)."""
+        if marts_on_postgres():
+            with open_postgres() as connection:
+                yield connection
+        else:
+            with self.writer() if write else self.reader() as connection:
+                yield connection
+
+    def marts_location(self) -> str:
+        """Where the marts are, for messages: the file, or the server (never a password)."""
+        engine = marts_engine()
+        return f"PostgreSQL at {engine['server']}" if "server" in engine else str(self.file)
+
+    def marts_snapshot_lock(self):
+        """The shared lock over a series of reads of the marts (none needed on PostgreSQL)."""
+        return no_lock() if marts_on_postgres() else warehouse_lock(self.file, exclusive=False)
+
+    def dbt_build_lock(self):
+        """What a dbt build holds: the DuckDB file's write lock, or on PostgreSQL an
+        advisory lock that lets builds of different days take turns on the staging views
+        and intermediate tables they share (every other step of their runs goes on)."""
+        if marts_on_postgres():
+            return postgres_advisory_lock(DBT_BUILD_LOCK_KEY)
+        return self.exclusive()

@@ -135,7 +135,7 @@ def sample(
     window: SamplingWindow,
     output: Path | None,
 ) -> int:
-    with _warehouse().reader() as connection:
+    with _warehouse().marts() as connection:
         people = read_population(connection, population, as_of_date, window)
     drawn = draw_sample(people, seed, size)
     described = (

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from orchestration.coverage import CoverageSummary, read_coverage
+from orchestration.warehouse_reader import MartsConnection
 
 ALL_DEPARTMENTS = "(all departments)"
 
@@ -46,7 +46,7 @@ class MissingDayError(LookupError):
     """The warehouse has no coverage row for the day: it was never materialized."""
 
 
-def read_summary(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> CoverageSummary:
+def read_summary(connection: MartsConnection, as_of_date: date) -> CoverageSummary:
     summary = read_coverage(connection, as_of_date)
     if summary is None:
         raise MissingDayError(
@@ -55,7 +55,7 @@ def read_summary(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> Cov
     return summary
 
 
-def coverage_document(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> dict[str, Any]:
+def coverage_document(connection: MartsConnection, as_of_date: date) -> dict[str, Any]:
     """coverage.json: the warehouse's coverage row for the day plus its department split."""
     cursor = connection.execute(
         "select * from main.compliance_coverage where as_of_date = ?", [as_of_date]
@@ -82,7 +82,7 @@ def coverage_document(connection: duckdb.DuckDBPyConnection, as_of_date: date) -
     return {"control": "TRN.2.01", **row, "by_department": departments}
 
 
-def read_trend(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> CoverageTrend:
+def read_trend(connection: MartsConnection, as_of_date: date) -> CoverageTrend:
     overall = [
         TrendPoint(day, in_scope, covered, pct)
         for day, in_scope, covered, pct in connection.execute(

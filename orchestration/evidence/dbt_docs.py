@@ -10,8 +10,9 @@ page without running dbt at all, and each day's SHA256SUMS lists the page it lin
 with its SHA-256. It is generated without compiling (`--no-compile`): compiled SQL
 would carry one day's date into a page every day shares.
 
-The docs describe the DuckDB warehouse the evidence was read from, whatever
-COMPLIANCE_DBT_TARGET says. dbt gets a profile of its own that attaches that file
+The docs describe the warehouse the evidence was read from. On PostgreSQL that is the
+project's own `postgres` output (dbt only reads the catalog there). On DuckDB, dbt gets
+a profile of its own that attaches the file
 READ_ONLY under the database name the models use, so generating docs takes no
 DuckDB write lock and fits the warehouse's shared (reader) lock. dbt writes into a
 temporary target path, never the project's target/ that the daily run uses.
@@ -35,17 +36,22 @@ from datetime import date
 from importlib.metadata import version as installed_version
 from pathlib import Path
 
-import duckdb
 import yaml
 
 from orchestration.evidence import layout
-from orchestration.settings import AS_OF_DATE_VAR, DBT_PROJECT_DIR
+from orchestration.settings import (
+    AS_OF_DATE_VAR,
+    DBT_PROJECT_DIR,
+    POSTGRES_TARGET,
+    marts_on_postgres,
+)
 from orchestration.transformation.project import (
     PARSE_STATE_FILE,
     dbt_executable,
     keep_parse_state,
     project_target_dir,
 )
+from orchestration.warehouse_reader import MartsConnection
 
 READ_ONLY_TARGET = "evidence_read_only"
 TIMEOUT_SECONDS = 600
@@ -54,6 +60,7 @@ _NOT_PROJECT = frozenset({"target", "logs", "dbt_packages"})
 _SCHEMA_SQL = """
 select table_schema, table_name, column_name, data_type
 from information_schema.columns
+where table_schema not in ('information_schema', 'pg_catalog')
 order by table_schema, table_name, ordinal_position
 """
 
@@ -84,7 +91,7 @@ def _read_only_profiles(directory: Path, warehouse_file: Path) -> None:
     (directory / "profiles.yml").write_text(yaml.safe_dump(profile))
 
 
-def warehouse_schema(connection: duckdb.DuckDBPyConnection) -> str:
+def warehouse_schema(connection: MartsConnection) -> str:
     """The warehouse's tables and columns, one line each: what the docs' catalog shows."""
     rows = connection.execute(_SCHEMA_SQL).fetchall()
     return "\n".join("\t".join(str(value) for value in row) for row in rows)
@@ -93,7 +100,8 @@ def warehouse_schema(connection: duckdb.DuckDBPyConnection) -> str:
 def docs_fingerprint(schema: str) -> str:
     """SHA-256 over the dbt project's files, dbt's versions and the warehouse schema."""
     digest = hashlib.sha256()
-    for package in ("dbt-core", "dbt-duckdb"):
+    adapter = "dbt-postgres" if marts_on_postgres() else "dbt-duckdb"
+    for package in ("dbt-core", adapter):
         digest.update(f"{package}=={installed_version(package)}\n".encode())
     for path in sorted(DBT_PROJECT_DIR.rglob("*")):
         relative = path.relative_to(DBT_PROJECT_DIR)
@@ -129,8 +137,10 @@ def publish_dbt_docs(
     return relative, True
 
 
-def _dbt(arguments: list[str], work: Path, target: Path, as_of_date: date) -> str:
-    """One dbt command on the read-only profile; its output, or DbtDocsError."""
+def _dbt(
+    arguments: list[str], profiles_dir: Path, profile_target: str, target: Path, as_of_date: date
+) -> str:
+    """One dbt command on the docs' profile; its output, or DbtDocsError."""
     command = [
         dbt_executable(),
         "--quiet",
@@ -138,13 +148,13 @@ def _dbt(arguments: list[str], work: Path, target: Path, as_of_date: date) -> st
         "--project-dir",
         str(DBT_PROJECT_DIR),
         "--profiles-dir",
-        str(work),
+        str(profiles_dir),
         "--target",
-        READ_ONLY_TARGET,
+        profile_target,
         "--target-path",
         str(target),
         "--log-path",
-        str(work / "logs"),
+        str(target / "logs"),
     ]
     result = subprocess.run(
         command,
@@ -174,15 +184,19 @@ def _dbt(arguments: list[str], work: Path, target: Path, as_of_date: date) -> st
 def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="evidence-dbt-docs-") as scratch:
         work = Path(scratch)
-        _read_only_profiles(work, warehouse_file)
+        if marts_on_postgres():
+            profiles_dir, profile_target = DBT_PROJECT_DIR, POSTGRES_TARGET
+        else:
+            _read_only_profiles(work, warehouse_file)
+            profiles_dir, profile_target = work, READ_ONLY_TARGET
         target = work / "target"
         target.mkdir()
         parse_state = project_target_dir() / "evidence_docs" / PARSE_STATE_FILE
         if parse_state.is_file():
             shutil.copyfile(parse_state, target / PARSE_STATE_FILE)
         # `docs generate --no-compile` documents the manifest a parse left in the target.
-        _dbt(["parse"], work, target, as_of_date)
-        _dbt(["docs", "generate", "--static", "--no-compile"], work, target, as_of_date)
+        for arguments in (["parse"], ["docs", "generate", "--static", "--no-compile"]):
+            _dbt(arguments, profiles_dir, profile_target, target, as_of_date)
         static_index = target / "static_index.html"
         if not static_index.is_file():
             raise DbtDocsError(f"dbt docs generate wrote no {static_index.name}")

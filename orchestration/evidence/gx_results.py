@@ -17,12 +17,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from orchestration.evidence import layout
 from orchestration.evidence.gx_pages import ValidationPage, validation_page, write_validation_pages
 from orchestration.validation.checks import GX_CHECK_SPECS, gx_output_dir
 from orchestration.validation.gx_runner import build_data_docs, run_checkpoint
+from orchestration.warehouse_reader import MartsConnection
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ def _latest_result(output_dir: Path, checkpoint: str) -> Path | None:
     return results[-1] if results else None
 
 
-def revalidate_missing(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> list[str]:
+def revalidate_missing(connection: MartsConnection, as_of_date: date) -> list[str]:
     """Runs the checkpoints that left no result for the day (e.g. the docs folder was lost)."""
     output_dir = gx_output_dir(as_of_date)
     rerun = []

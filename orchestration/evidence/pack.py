@@ -17,8 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from orchestration.csv_files import write_csv
 from orchestration.evidence import layout, seal_log
 from orchestration.evidence.coverage_history import coverage_document, read_summary, read_trend
@@ -40,7 +38,8 @@ from orchestration.settings import (
     sample_size,
 )
 from orchestration.statuses import read_statuses
-from orchestration.warehouse import WarehouseResource, warehouse_lock
+from orchestration.warehouse import WarehouseResource
+from orchestration.warehouse_reader import MartsConnection
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,7 @@ class _Build:
 
 def _write_warehouse_files(
     build: _Build,
-    connection: duckdb.DuckDBPyConnection,
+    connection: MartsConnection,
     *,
     run_id: str,
     produced_by: str,
@@ -137,7 +136,7 @@ def _write_warehouse_files(
     }
 
 
-def read_owner_view(connection: duckdb.DuckDBPyConnection, day: date) -> OwnerView:
+def read_owner_view(connection: MartsConnection, day: date) -> OwnerView:
     # The page shows the same rows, in the same order, as the files it links.
     return OwnerView(
         chase_list=read_rows(connection, layout.CHASE_LIST, day),
@@ -196,8 +195,8 @@ def write_evidence_pack(
     try:
         # One shared lock over every read, dbt's included: no run writes the warehouse
         # in between, so every file describes the same state of it.
-        with warehouse_lock(warehouse.file, exclusive=False):
-            with warehouse.reader() as connection:
+        with warehouse.marts_snapshot_lock():
+            with warehouse.marts() as connection:
                 _write_warehouse_files(
                     build,
                     connection,

@@ -12,9 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from orchestration.policy.tables import POLICY_SCHEMA
+from orchestration.warehouse_reader import MartsConnection
 
 POLICY_DOCUMENTS_TABLE = f"{POLICY_SCHEMA}.policy_documents"
 
@@ -38,9 +37,7 @@ class PolicyRecord:
         }
 
 
-def read_policy_record(
-    connection: duckdb.DuckDBPyConnection, as_of_date: date
-) -> PolicyRecord | None:
+def read_policy_record(connection: MartsConnection, as_of_date: date) -> PolicyRecord | None:
     """The day's policy, or None for a day whose run published none (before policies)."""
     exists = connection.execute(
         "select count(*) from information_schema.tables "

@@ -8,8 +8,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from orchestration.evidence import layout
 from orchestration.evidence.gx_results import GxValidation
 from orchestration.evidence.policy_record import PolicyRecord
@@ -17,6 +15,8 @@ from orchestration.ingestion.file_facts import inspect_file
 from orchestration.ingestion.landing_tables import AUDIT_TABLE
 from orchestration.rule_settings import load_rule_settings
 from orchestration.settings import PROJECT_ROOT
+from orchestration.warehouse import marts_engine
+from orchestration.warehouse_reader import MartsConnection
 
 PROJECT_DISTRIBUTION = "training-compliance-pipeline"
 REPORTED_PACKAGES = (
@@ -82,7 +82,7 @@ def _landing_file_now(source_file: str, loaded_sha256: str | None) -> dict[str, 
     return {"exists": True, "sha256_matches_load": inspect_file(path).sha256 == loaded_sha256}
 
 
-def input_files(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> list[dict[str, Any]]:
+def input_files(connection: MartsConnection, as_of_date: date) -> list[dict[str, Any]]:
     """Every export of the day as the load recorded it (hashed when it was read)."""
     cursor = connection.execute(
         f"""
@@ -106,7 +106,7 @@ def input_files(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> list
 
 
 def build_run_metadata(
-    connection: duckdb.DuckDBPyConnection,
+    connection: MartsConnection,
     as_of_date: date,
     *,
     run_id: str,
@@ -122,6 +122,7 @@ def build_run_metadata(
         "produced_by": produced_by,
         "generated_at_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "input_files": input_files(connection, as_of_date),
+        "warehouse": marts_engine(),
         # null for a day whose run published no policy (before the policy file existed).
         "policy": policy.as_dict() if policy is not None else None,
         "rule_configuration": rule_configuration(),

@@ -26,13 +26,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from orchestration.csv_files import write_csv
 from orchestration.evidence import layout
 from orchestration.evidence.files import write_json
 from orchestration.rule_settings import load_rule_settings
+from orchestration.warehouse_reader import MartsConnection
 
 DEFAULT_WINDOW_DAYS = 90
 # A sample names its people; their rows are in the population file.
@@ -50,8 +50,9 @@ order by employee_id
 """
 
 # The movers of D whose `date_column` lies in the window; the mart decides the rest.
+# (as_of_date is dropped from the result: `select * exclude` is DuckDB's alone.)
 _MOVERS_SQL = """
-select * exclude (as_of_date)
+select *
 from main.fct_hr_movers
 where as_of_date = $as_of_date and {date_column} between $window_start and $window_end
 order by employee_id
@@ -77,7 +78,7 @@ class SamplingWindow:
 
 
 def read_population(
-    connection: duckdb.DuckDBPyConnection, name: str, as_of_date: date, window: SamplingWindow
+    connection: MartsConnection, name: str, as_of_date: date, window: SamplingWindow
 ) -> pa.Table:
     if name == "in_scope":
         return connection.execute(_IN_SCOPE_SQL, {"as_of_date": as_of_date}).to_arrow_table()
@@ -85,10 +86,14 @@ def read_population(
     if date_column is None:
         raise ValueError(f"unknown population {name!r}; expected one of {', '.join(POPULATIONS)}")
     _check_lookback(window, as_of_date)
-    return connection.execute(
-        _MOVERS_SQL.format(date_column=date_column),
-        {"as_of_date": as_of_date, "window_start": window.start, "window_end": window.end},
-    ).to_arrow_table()
+    return (
+        connection.execute(
+            _MOVERS_SQL.format(date_column=date_column),
+            {"as_of_date": as_of_date, "window_start": window.start, "window_end": window.end},
+        )
+        .to_arrow_table()
+        .drop_columns(["as_of_date"])
+    )
 
 
 def _check_lookback(window: SamplingWindow, as_of_date: date) -> None:
@@ -127,7 +132,7 @@ def reproduce_command(
 
 
 def write_samples(
-    connection: duckdb.DuckDBPyConnection,
+    connection: MartsConnection,
     folder: Path,
     as_of_date: date,
     *,

@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from orchestration.csv_files import write_csv
@@ -21,6 +20,7 @@ from orchestration.evidence.files import write_parquet
 from orchestration.ingestion.contract import HR_EMPLOYEES
 from orchestration.ingestion.landing_tables import REJECTS_TABLE, landing_table
 from orchestration.reminders import reminders_log
+from orchestration.warehouse_reader import MartsConnection
 
 # Columns that identify a person by more than the HRIS id.
 PERSONAL_COLUMNS = frozenset({"full_name", "work_email", "user_email"})
@@ -96,7 +96,7 @@ TABLE_EXPORTS: tuple[TableExport, ...] = (
         (layout.REJECTS,),
         # The offending value stays in the warehouse: it may be personal data.
         f"""
-        select as_of_date, source, regexp_extract(source_file, '[^/\\\\]+$') as file_name,
+        select as_of_date, source, regexp_replace(source_file, '^.*[/\\\\]', '') as file_name,
                line, column_name, rule, reason
         from {REJECTS_TABLE}
         where as_of_date = ?
@@ -112,9 +112,7 @@ def without_personal_columns(table: pa.Table) -> pa.Table:
     return table.drop_columns([name for name in table.column_names if name in PERSONAL_COLUMNS])
 
 
-def with_work_emails(
-    connection: duckdb.DuckDBPyConnection, table: pa.Table, as_of_date: date
-) -> pa.Table:
+def with_work_emails(connection: MartsConnection, table: pa.Table, as_of_date: date) -> pa.Table:
     emails = dict(
         connection.execute(
             f"select employee_id, work_email from {landing_table(HR_EMPLOYEES)} "
@@ -127,7 +125,7 @@ def with_work_emails(
 
 
 def read_export(
-    connection: duckdb.DuckDBPyConnection,
+    connection: MartsConnection,
     export: TableExport,
     as_of_date: date,
     include_emails: bool,
@@ -142,9 +140,7 @@ def export_of(relative: str) -> TableExport:
     return next(export for export in TABLE_EXPORTS if relative in export.files)
 
 
-def read_rows(
-    connection: duckdb.DuckDBPyConnection, relative: str, as_of_date: date
-) -> list[dict[str, Any]]:
+def read_rows(connection: MartsConnection, relative: str, as_of_date: date) -> list[dict[str, Any]]:
     """The rows of one export file, as the pages show them: the file's query and order,
     never an email (the pages identify people by employee id only)."""
     table = read_export(connection, export_of(relative), as_of_date, include_emails=False)
@@ -152,7 +148,7 @@ def read_rows(
 
 
 def write_table_exports(
-    connection: duckdb.DuckDBPyConnection, folder: Path, as_of_date: date, include_emails: bool
+    connection: MartsConnection, folder: Path, as_of_date: date, include_emails: bool
 ) -> dict[str, int]:
     """Writes every table export; returns rows per written file (relative path)."""
     rows: dict[str, int] = {}

@@ -14,7 +14,8 @@ was sent, each whole, and the view gives each exactly the rows DuckDB gives.
 
     compliance publish-postgres 2026-11-27 [--warehouse FILE]
 
-The server comes from COMPLIANCE_PG_HOST, _PORT, _USER, _PASSWORD and _DATABASE.
+The server comes from COMPLIANCE_PG_HOST, _PORT, _USER, _PASSWORD and _DATABASE (else
+libpq's PG* variables). In the daily run the asset landing/postgres_published calls it.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ from pathlib import Path
 
 import duckdb
 import psycopg2
+from dagster import AssetKey
 
 from orchestration.ingestion.contract import CONTRACTS
 from orchestration.ingestion.landing_tables import (
     AUDIT_TABLE,
+    LANDING_SCHEMA,
     REJECTS_TABLE,
     day_versions_sql,
     landing_ddl,
@@ -39,8 +42,16 @@ from orchestration.ingestion.landing_tables import (
     versions_table,
 )
 from orchestration.policy.tables import policy_ddl, policy_tables
-from orchestration.settings import postgres_connection, warehouse_path
+from orchestration.settings import warehouse_path
 from orchestration.warehouse import open_reader
+from orchestration.warehouse_reader import connect_postgres
+
+# The Dagster asset that runs publish_day in the daily run (postgres_assets.py); dbt's
+# models that read landing or policy sources depend on it.
+POSTGRES_PUBLISHED_KEY = AssetKey([LANDING_SCHEMA, "postgres_published"])
+# Transaction-level advisory lock: concurrent days' publishes take turns on the DDL
+# (`create ... if not exists` races between sessions on PostgreSQL).
+PUBLISH_LOCK_KEY = 2_012_011_502
 
 
 def _postgres_array_literal(column: str) -> str:
@@ -110,10 +121,11 @@ def publish_day(
     with (
         open_reader(warehouse or warehouse_path()) as source,
         tempfile.TemporaryDirectory(prefix="publish_postgres_") as scratch,
-        closing(psycopg2.connect(**(connection or postgres_connection()))) as target,
+        closing(connect_postgres(connection)) as target,
     ):
         copied: dict[str, int] = {}
         with target, target.cursor() as cursor:
+            cursor.execute("select pg_advisory_xact_lock(%s)", [PUBLISH_LOCK_KEY])
             for statement in (*landing_ddl(), *policy_ddl()):
                 cursor.execute(statement)
             for contract in CONTRACTS:

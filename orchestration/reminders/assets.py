@@ -58,7 +58,7 @@ def reminders_log(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     as_of_date = date.fromisoformat(context.partition_key)
-    with warehouse.writer() as connection:
+    with warehouse.marts(write=True) as connection:
         # The evidence exports the log every day, sent or not.
         ensure_reminders_log(connection)
         if not reminders_enabled():

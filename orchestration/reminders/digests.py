@@ -13,9 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-import duckdb
-
 from orchestration.policy.tables import POLICY_SCHEMA
+from orchestration.warehouse_reader import MartsConnection
 
 CHASE_LIST_TABLE = "main.fct_chase_list"
 CONTACTS_TABLE = "staging.stg_hr__contacts"
@@ -147,7 +146,7 @@ def most_overdue_first(items: Iterable[ChaseItem]) -> list[ChaseItem]:
     )
 
 
-def read_contacts(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> dict[str, Contact]:
+def read_contacts(connection: MartsConnection, as_of_date: date) -> dict[str, Contact]:
     rows = connection.execute(
         f"select employee_id, full_name, work_email from {CONTACTS_TABLE} where as_of_date = ?",
         [as_of_date],
@@ -156,7 +155,7 @@ def read_contacts(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> di
 
 
 def read_chase_items(
-    connection: duckdb.DuckDBPyConnection, as_of_date: date, contacts: dict[str, Contact]
+    connection: MartsConnection, as_of_date: date, contacts: dict[str, Contact]
 ) -> list[ChaseItem]:
     rows = connection.execute(
         f"""
@@ -221,7 +220,7 @@ def build_digests(
     return [digests[employee_id] for employee_id in sorted(digests)]
 
 
-def read_policy(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> DayPolicy:
+def read_policy(connection: MartsConnection, as_of_date: date) -> DayPolicy:
     row = connection.execute(
         f"select control, escalate_after_days from {POLICY_DOCUMENTS_TABLE} where as_of_date = ?",
         [as_of_date],
@@ -231,7 +230,7 @@ def read_policy(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> DayP
     return DayPolicy(control=row[0], escalate_after_days=int(row[1]))
 
 
-def read_day(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> DayReminders:
+def read_day(connection: MartsConnection, as_of_date: date) -> DayReminders:
     contacts = read_contacts(connection, as_of_date)
     items = read_chase_items(connection, as_of_date, contacts)
     return DayReminders(

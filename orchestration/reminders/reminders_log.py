@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-import duckdb
+from orchestration.warehouse_reader import MartsConnection
 
 REMINDERS_SCHEMA = "reminders"
 REMINDERS_LOG_TABLE = f"{REMINDERS_SCHEMA}.reminders_log"
@@ -57,7 +57,7 @@ EXPORT_SQL = (
 )
 
 
-def ensure_reminders_log(connection: duckdb.DuckDBPyConnection) -> None:
+def ensure_reminders_log(connection: MartsConnection) -> None:
     columns = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in LOG_COLUMNS)
     connection.execute(f"create schema if not exists {REMINDERS_SCHEMA}")
     connection.execute(f"create table if not exists {REMINDERS_LOG_TABLE} (\n    {columns}\n)")
@@ -86,9 +86,7 @@ def _now() -> datetime:
 class RemindersLog:
     """The day's log rows, read and written on one open writer connection."""
 
-    def __init__(
-        self, connection: duckdb.DuckDBPyConnection, as_of_date: date, run_id: str | None
-    ) -> None:
+    def __init__(self, connection: MartsConnection, as_of_date: date, run_id: str | None) -> None:
         self._connection = connection
         self._as_of_date = as_of_date
         self._run_id = run_id
@@ -97,12 +95,20 @@ class RemindersLog:
     def latest_attempts(self) -> dict[DeliveryKey, Attempt]:
         rows = self._connection.execute(
             f"""
+            with attempts as (
+                select
+                    recipient_kind, recipient_id, channel, attempt, outcome,
+                    row_number() over (
+                        partition by recipient_kind, recipient_id, channel
+                        order by attempt desc
+                    ) as latest_first
+                from {REMINDERS_LOG_TABLE}
+                where as_of_date = ?
+            )
+
             select recipient_kind, recipient_id, channel, attempt, outcome
-            from {REMINDERS_LOG_TABLE}
-            where as_of_date = ?
-            qualify row_number() over (
-                partition by recipient_kind, recipient_id, channel order by attempt desc
-            ) = 1
+            from attempts
+            where latest_first = 1
             """,
             [self._as_of_date],
         ).fetchall()

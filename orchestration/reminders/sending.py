@@ -12,8 +12,6 @@ from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
 
-import duckdb
-
 from orchestration.alerting.channels import EMAIL_TO_VAR, SMTP_HOST_VAR, WebhookChannel
 from orchestration.reminders.digests import (
     COMPLIANCE_OWNER,
@@ -57,6 +55,7 @@ from orchestration.reminders.rendering import (
     render_owner_summary,
 )
 from orchestration.settings import REMINDERS_DRY_RUN_VAR
+from orchestration.warehouse_reader import MartsConnection
 
 OWNER_ROLE = "compliance_owner"
 
@@ -249,7 +248,7 @@ def _send_owner_summary(run: _Run, day: DayReminders, sender: str) -> None:
 
 
 def send_reminders(
-    connection: duckdb.DuckDBPyConnection,
+    connection: MartsConnection,
     as_of_date: date,
     options: RemindersOptions,
     log: Callable[[str], None],

@@ -4,11 +4,11 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dagster import AssetExecutionContext, BackfillPolicy, Failure
+from dagster import AssetExecutionContext, BackfillPolicy
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.partitions import daily_as_of_dates
-from orchestration.settings import AS_OF_DATE_VAR, DBT_TARGET_VAR, setting
+from orchestration.settings import AS_OF_DATE_VAR
 from orchestration.transformation.project import (
     dbt_project,
     keep_parse_state,
@@ -18,8 +18,6 @@ from orchestration.transformation.project import (
 from orchestration.transformation.translator import ComplianceDbtTranslator
 from orchestration.validation.gx_runner import import_in_background
 from orchestration.warehouse import WarehouseResource
-
-DUCKDB_TARGET = "duckdb"
 
 prepare_manifest()
 
@@ -35,21 +33,14 @@ prepare_manifest()
 def compliance_dbt_models(
     context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource
 ):
-    """Builds seeds, models and data tests for the partition's as-of date."""
-    target = setting(DBT_TARGET_VAR)
-    if target != DUCKDB_TARGET:
-        # The run's landing step, checks and evidence all use the DuckDB file; dbt
-        # elsewhere would build from inputs nobody published there.
-        raise Failure(
-            f"{DBT_TARGET_VAR}={target}: Dagster runs build the DuckDB warehouse. For "
-            f"{target}, publish the day's landing tables and run dbt by hand "
-            "(README, 'Warehouse engines'), or unset the variable."
-        )
+    """Builds seeds, models and data tests for the partition's as-of date, on the engine
+    COMPLIANCE_DBT_TARGET names (on PostgreSQL from the slices landing/postgres_published
+    copied there)."""
     # The checks after this step need GX; this process only waits on dbt meanwhile.
     import_in_background()
     # Unit tests check the SQL, not the day's data: CI runs them, the daily run need not.
     args = ["build", "--exclude-resource-type", "unit_test"]
-    with warehouse.exclusive(), _as_of_date_in_environment(context.partition_key):
+    with warehouse.dbt_build_lock(), _as_of_date_in_environment(context.partition_key):
         invocation = dbt.cli(args, context=context)
         try:
             yield from invocation.stream()

@@ -60,7 +60,10 @@ def project_target_dir() -> Path:
 
 
 def dbt_resource() -> DbtCliResource:
-    return ComplianceDbtCliResource(project_dir=dbt_project(), dbt_executable=dbt_executable())
+    # The target as the environment says now (dbt_project() is built once per process).
+    return ComplianceDbtCliResource(
+        project_dir=dbt_project(), dbt_executable=dbt_executable(), target=setting(DBT_TARGET_VAR)
+    )
 
 
 def keep_parse_state(run_target_path: Path, destination: Path | None = None) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 from dagster import AssetSpec
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
+from orchestration.ingestion.publish_postgres import POSTGRES_PUBLISHED_KEY
+
 CONTROL_OWNER = "team:security-compliance"
 
 
@@ -23,4 +25,9 @@ class ComplianceDbtTranslator(DagsterDbtTranslator):
         if resource["resource_type"] == "source":
             return spec
         group = "compliance_rules" if resource["resource_type"] == "seed" else resource["fqn"][1]
-        return spec.replace_attributes(group_name=group, owners=[CONTROL_OWNER])
+        spec = spec.replace_attributes(group_name=group, owners=[CONTROL_OWNER])
+        reads_sources = any(
+            node.startswith("source.") for node in resource.get("depends_on", {}).get("nodes", [])
+        )
+        # On PostgreSQL the sources hold what the publisher copied: dbt waits for it.
+        return spec.merge_attributes(deps=[POSTGRES_PUBLISHED_KEY]) if reads_sources else spec

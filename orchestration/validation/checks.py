@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 from dagster import (
     AssetCheckExecutionContext,
@@ -37,13 +36,14 @@ from orchestration.transformation.model_keys import (
 from orchestration.validation import check_names, frames
 from orchestration.validation.gx_runner import ValidationOutcome, run_checkpoint
 from orchestration.warehouse import WarehouseResource
+from orchestration.warehouse_reader import MartsConnection
 
 # Every failing person up to this many; past it the metadata says it is cut and points
 # at the evidence folder's chase list (everyone failing, due soon or in grace).
 FAILING_PEOPLE_LIMIT = 500
 
-FrameLoader = Callable[[duckdb.DuckDBPyConnection, date], pd.DataFrame]
-ExtraMetadata = Callable[[duckdb.DuckDBPyConnection, date, pd.DataFrame], dict[str, Any]]
+FrameLoader = Callable[[MartsConnection, date], pd.DataFrame]
+ExtraMetadata = Callable[[MartsConnection, date, pd.DataFrame], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,11 @@ class GxCheckSpec:
     # The suite takes its status lists from the status seed (built by dbt, so only
     # checks on dbt's tables can ask for it: the landing checks may run before dbt).
     uses_statuses: bool = False
+    # The landing checks validate ingestion's DuckDB file right after the load (before
+    # any publishing); the rest read the marts wherever dbt built them.
+    reads_landing_file: bool = False
 
-    def parameters(self, connection: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    def parameters(self, connection: MartsConnection) -> dict[str, list[str]]:
         return suite_parameters(read_statuses(connection)) if self.uses_statuses else {}
 
 
@@ -125,7 +128,7 @@ def failing_people_metadata(
 
 
 def coverage_metadata(
-    connection: duckdb.DuckDBPyConnection, as_of_date: date, fact: pd.DataFrame
+    connection: MartsConnection, as_of_date: date, fact: pd.DataFrame
 ) -> dict[str, Any]:
     summary = read_coverage(connection, as_of_date)
     statuses = read_statuses(connection)
@@ -155,7 +158,7 @@ def coverage_metadata(
 
 
 def unresolved_scope_metadata(
-    connection: duckdb.DuckDBPyConnection, as_of_date: date, frame: pd.DataFrame
+    connection: MartsConnection, as_of_date: date, frame: pd.DataFrame
 ) -> dict[str, Any]:
     """Everyone whose scope is undecided, with the rule they resemble: the list to classify."""
     people = [
@@ -202,7 +205,7 @@ def build_gx_check(spec: GxCheckSpec) -> AssetChecksDefinition:
         context: AssetCheckExecutionContext, warehouse: WarehouseResource
     ) -> AssetCheckResult:
         as_of_date = date.fromisoformat(context.partition_key)
-        with warehouse.reader() as connection:
+        with warehouse.reader() if spec.reads_landing_file else warehouse.marts() as connection:
             frame = spec.load_frame(connection, as_of_date)
             extra = (
                 spec.extra_metadata(connection, as_of_date, frame) if spec.extra_metadata else {}
@@ -243,6 +246,7 @@ def _contract_specs(contract: ExportContract) -> list[GxCheckSpec]:
             asset_key=key,
             checkpoint=f"landing_{contract.landing_table}__rows",
             load_frame=lambda connection, day: frames.rejects_frame(connection, contract, day),
+            reads_landing_file=True,
             description=(
                 f"No row of the day's {contract.source} export broke the data contract "
                 "(required values, dates, enumerations, unique keys, field counts). "
@@ -258,6 +262,7 @@ def _contract_specs(contract: ExportContract) -> list[GxCheckSpec]:
             asset_key=key,
             checkpoint=f"landing_{contract.landing_table}__header",
             load_frame=lambda connection, day: frames.header_frame(connection, contract, day),
+            reads_landing_file=True,
             description=f"The {contract.source} export's header has exactly the contract's "
             "columns (WARN on schema drift).",
         ),

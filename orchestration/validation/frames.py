@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pandas as pd
 
 from orchestration.ingestion.contract import ExportContract
 from orchestration.ingestion.landing_tables import AUDIT_TABLE, REJECTS_TABLE
 from orchestration.statuses import read_statuses
+from orchestration.warehouse_reader import MartsConnection
 
 
-def fact_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.DataFrame:
+def fact_frame(connection: MartsConnection, as_of_date: date) -> pd.DataFrame:
     """The day's fact rows, with the date their latest completion covers them until
     recomputed here, outside dbt, from the day's policy (cycle and course validity)."""
     return connection.execute(
@@ -32,11 +32,13 @@ def fact_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.Da
         select
             fact.*,
             case
+                -- Portable SQL (DuckDB and PostgreSQL): month * 100 + day orders dates
+                -- within a year as their MM-DD text does.
                 when policy.cycle_mode = 'annual' then make_date(
-                    year(fact.last_completed_on) + 2
-                        - case when strftime(fact.last_completed_on, '%m-%d')
-                            < lpad(policy.cycle_starts_month::varchar, 2, '0') || '-'
-                              || lpad(policy.cycle_starts_day::varchar, 2, '0')
+                    cast(extract(year from fact.last_completed_on) as integer) + 2
+                        - case when extract(month from fact.last_completed_on) * 100
+                                + extract(day from fact.last_completed_on)
+                            < policy.cycle_starts_month * 100 + policy.cycle_starts_day
                             then 1 else 0 end,
                     policy.cycle_starts_month,
                     policy.cycle_starts_day
@@ -53,7 +55,7 @@ def fact_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.Da
     ).df()
 
 
-def coverage_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.DataFrame:
+def coverage_frame(connection: MartsConnection, as_of_date: date) -> pd.DataFrame:
     """The day's coverage row, with its status counts re-added here from the status seed."""
     statuses = read_statuses(connection)
     every_status = " + ".join(status.count_column for status in statuses)
@@ -72,7 +74,7 @@ def coverage_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> p
     ).df()
 
 
-def unmatched_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.DataFrame:
+def unmatched_frame(connection: MartsConnection, as_of_date: date) -> pd.DataFrame:
     return connection.execute(
         """
         select record_id, lms_employee_id, course_id, status, unmatched_reason
@@ -83,7 +85,7 @@ def unmatched_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> 
     ).df()
 
 
-def unresolved_scope_frame(connection: duckdb.DuckDBPyConnection, as_of_date: date) -> pd.DataFrame:
+def unresolved_scope_frame(connection: MartsConnection, as_of_date: date) -> pd.DataFrame:
     """The people of the day whose scope the policy does not decide (ids, no names)."""
     return connection.execute(
         """
@@ -97,7 +99,7 @@ def unresolved_scope_frame(connection: duckdb.DuckDBPyConnection, as_of_date: da
 
 
 def rejects_frame(
-    connection: duckdb.DuckDBPyConnection, contract: ExportContract, as_of_date: date
+    connection: MartsConnection, contract: ExportContract, as_of_date: date
 ) -> pd.DataFrame:
     """The export's rejected rows of the day (line, column, rule, reason; no values)."""
     return connection.execute(
@@ -112,7 +114,7 @@ def rejects_frame(
 
 
 def header_frame(
-    connection: duckdb.DuckDBPyConnection, contract: ExportContract, as_of_date: date
+    connection: MartsConnection, contract: ExportContract, as_of_date: date
 ) -> pd.DataFrame:
     """An empty frame whose columns are the export's header, normalised as ingestion reads it.
 

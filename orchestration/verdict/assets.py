@@ -35,7 +35,7 @@ def compliance_verdict(
     context: AssetExecutionContext, warehouse: WarehouseResource
 ) -> MaterializeResult:
     as_of_date = date.fromisoformat(context.partition_key)
-    with warehouse.reader() as connection:
+    with warehouse.marts() as connection:
         summary = read_coverage(connection, as_of_date)
     if summary is None:
         raise Failure(f"compliance_coverage has no row for {as_of_date.isoformat()}")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import pwd
+import secrets
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import psycopg2
@@ -50,6 +51,8 @@ class PostgresServer:
     port: int
     user: str
     database: str
+    # TCP logins need it (scram-sha-256), as on a real server: a wrong one is refused.
+    password: str = field(repr=False)
 
     def connection(self) -> dict[str, str]:
         """libpq keyword arguments, as orchestration.settings.postgres_connection gives."""
@@ -57,9 +60,18 @@ class PostgresServer:
             "host": self.host,
             "port": str(self.port),
             "user": self.user,
-            "password": "",
+            "password": self.password,
             "dbname": self.database,
         }
+
+    def with_new_database(self, name: str) -> PostgresServer:
+        """The same server with a fresh, empty database `name` (one per scenario)."""
+        admin = {**self.connection(), "dbname": "postgres"}
+        with closing(psycopg2.connect(**admin)) as connection:
+            connection.autocommit = True  # create database cannot run in a transaction
+            with connection.cursor() as cursor:
+                cursor.execute(f"create database {name}")
+        return replace(self, database=name)
 
     def environment(self) -> dict[str, str]:
         """The COMPLIANCE_PG_* variables pointing dbt and the publisher at this server."""
@@ -67,7 +79,7 @@ class PostgresServer:
             PG_HOST_VAR: self.host,
             PG_PORT_VAR: str(self.port),
             PG_USER_VAR: self.user,
-            PG_PASSWORD_VAR: "",
+            PG_PASSWORD_VAR: self.password,
             PG_DATABASE_VAR: self.database,
         }
 
@@ -96,6 +108,11 @@ def running_cluster(bin_dir: Path) -> Iterator[PostgresServer]:
         account = pwd.getpwnam(SERVER_USER)
         os.chown(root, account.pw_uid, account.pw_gid)
     port = free_port()
+    password = secrets.token_urlsafe(18)
+    password_file = root / "password"
+    password_file.write_text(password + "\n")
+    if os.geteuid() == 0:
+        os.chown(password_file, account.pw_uid, account.pw_gid)
     try:
         _run(
             [
@@ -104,8 +121,13 @@ def running_cluster(bin_dir: Path) -> Iterator[PostgresServer]:
                 str(data),
                 "--username",
                 SUPERUSER,
-                "--auth",
+                # The socket (server commands) trusts; TCP on loopback wants the password.
+                "--auth-local",
                 "trust",
+                "--auth-host",
+                "scram-sha-256",
+                "--pwfile",
+                str(password_file),
                 "--encoding",
                 "UTF8",
                 "--no-locale",
@@ -133,7 +155,7 @@ def running_cluster(bin_dir: Path) -> Iterator[PostgresServer]:
             server_log = log.read_text() if log.exists() else ""
             raise RuntimeError(f"{error}\nserver log:\n{server_log}") from error
         try:
-            server = PostgresServer("127.0.0.1", port, SUPERUSER, DATABASE)
+            server = PostgresServer("127.0.0.1", port, SUPERUSER, DATABASE, password)
             admin = {**server.connection(), "dbname": "postgres"}
             with closing(psycopg2.connect(**admin)) as connection:
                 connection.autocommit = True  # create database cannot run in a transaction

@@ -73,7 +73,7 @@ currency as (
     select
         *,
         coalesce(as_of_date <= due_on, false) as is_current,
-        {{ dbt.datediff('as_of_date', 'due_on', 'day') }} as days_until_due
+        {{ days_between('as_of_date', 'due_on') }} as days_until_due
     from dated
 ),
 
@@ -98,7 +98,7 @@ select
         when training_statuses.is_failing and assigned.last_completed_on is not null
             then -assigned.days_until_due
         when training_statuses.is_failing
-            then {{ dbt.datediff('assigned.grace_ends_on', 'assigned.as_of_date', 'day') }}
+            then {{ days_between('assigned.grace_ends_on', 'assigned.as_of_date') }}
     end as days_overdue,
     assigned.is_current and assigned.days_until_due <= assigned.due_soon_days as is_due_soon,
     training_statuses.is_failing,

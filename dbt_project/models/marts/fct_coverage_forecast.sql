@@ -10,7 +10,8 @@ policy as (
 
 forecast_days as (
     select
-        days.days_ahead,
+        -- A bigint on every adapter (PostgreSQL's generate_series of integers is integer).
+        cast(days.days_ahead as bigint) as days_ahead,
         {{ add_days(as_of_date(), 'days.days_ahead') }} as forecast_date
     from policy
     cross join generate_series(1, policy.forecast_days) as days (days_ahead)

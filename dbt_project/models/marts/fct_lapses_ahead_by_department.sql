@@ -6,7 +6,7 @@ with coverage_ends as (
         as_of_date,
         coalesce(department, '(no department)') as department,
         is_covered_on_as_of_date,
-        {{ dbt.datediff('as_of_date', 'lapses_on', 'day') }} as days_until_lapse
+        {{ days_between('as_of_date', 'lapses_on') }} as days_until_lapse
     from {{ ref('int_training_coverage_ends') }}
 )
 
