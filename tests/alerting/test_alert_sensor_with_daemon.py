@@ -3,7 +3,8 @@
 The daemon starts before the runs (a sensor's first tick sets where it starts from);
 runs come from the data contract's command, i.e. from another code location. "Stays
 quiet" means: the alert sensor's next two ticks after the moment in question finished
-without delivering anything (the sensor evaluates every 15 s).
+without delivering anything. The sensor evaluates every SENSOR_INTERVAL_SECONDS here
+(the daemon's loop does not go faster), not the production 15 s.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ BASE_URL = "http://dagster.compliance.test:3000"
 ALERT_SENSOR = "compliance_alert_sensor"
 POSITION_KEY = f"training_compliance/{ALERT_SENSOR}/webhook"
 QUIET_TICKS = 2
+SENSOR_INTERVAL_SECONDS = 5
 # Two sensor intervals and the daemon's own pauses, with room for a busy machine.
 QUIET_TIMEOUT_SECONDS = 180
 
@@ -107,6 +109,7 @@ def alerting_setup(
             "COMPLIANCE_DAGSTER_BASE_URL": BASE_URL,
             # Keep the freshness sensor quiet: this test is about run alerts.
             "COMPLIANCE_FRESHNESS_DEADLINE": "23:59:59",
+            "COMPLIANCE_ALERT_SENSOR_INTERVAL_SECONDS": str(SENSOR_INTERVAL_SECONDS),
         }
         daemon = Daemon(pipeline_folders, environment)
         daemon.start()
