@@ -18,6 +18,7 @@ import pytest
 from dagster import DagsterInstance
 from dagster._core.definitions.run_request import InstigatorType
 from dagster._core.scheduler.instigation import InstigatorTick, TickStatus
+from sqlalchemy.exc import OperationalError
 
 from orchestration.sample_data import generate_landing_zone
 from tests.alerting.receivers import SmtpReceiver, WebhookReceiver, smtp_receiver, webhook_receiver
@@ -84,7 +85,13 @@ class Daemon:
         """Returns once QUIET_TICKS alert-sensor ticks started after `since` have finished."""
 
         def finished() -> list[InstigatorTick]:
-            ticks = [tick for tick in self.alert_ticks() if tick.timestamp > since]
+            try:
+                ticks = [tick for tick in self.alert_ticks() if tick.timestamp > since]
+            except OperationalError as error:
+                # The daemon is writing a tick into the SQLite storage: read next second.
+                if "database is locked" not in str(error):
+                    raise
+                return []
             failed = [tick for tick in ticks if tick.status == TickStatus.FAILURE]
             assert not failed, failed[0].error
             return [tick for tick in ticks if tick.status != TickStatus.STARTED]
