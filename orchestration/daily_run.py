@@ -9,6 +9,8 @@ runs list and timeline show it like a scheduled run.
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -31,7 +33,20 @@ def run_daily_job(partition_key: str, run_id: str) -> None:
         result = job.execute_in_process(
             instance=instance, partition_key=partition_key, run_id=run_id, raise_on_error=False
         )
-    sys.exit(0 if result.success else 1)
+    _exit_now(0 if result.success else 1)
+
+
+def _exit_now(code: int) -> None:
+    """Ends this process without the interpreter's teardown.
+
+    The run is over and recorded (the instance is closed), yet unloading the ~2,700
+    modules Dagster, dbt and GX bring takes 2-3 s that the user would wait for. Only
+    buffered output is left to write.
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -27,6 +27,7 @@ EVIDENCE_SIGNING_KEY_VAR = "COMPLIANCE_EVIDENCE_SIGNING_KEY"
 SAMPLE_SEED_VAR = "COMPLIANCE_SAMPLE_SEED"
 SAMPLE_SIZE_VAR = "COMPLIANCE_SAMPLE_SIZE"
 FRESHNESS_DEADLINE_VAR = "COMPLIANCE_FRESHNESS_DEADLINE"
+ALERT_SENSOR_INTERVAL_VAR = "COMPLIANCE_ALERT_SENSOR_INTERVAL_SECONDS"
 DBT_TARGET_VAR = "COMPLIANCE_DBT_TARGET"
 DUCKDB_MEMORY_LIMIT_VAR = "COMPLIANCE_DUCKDB_MEMORY_LIMIT"
 POLICY_FILE_VAR = "COMPLIANCE_POLICY_FILE"
@@ -79,6 +80,9 @@ DEFAULTS: dict[str, str] = {
     SAMPLE_SIZE_VAR: "25",
     # Today's run must have succeeded by then (HH:MM in COMPLIANCE_TIMEZONE).
     FRESHNESS_DEADLINE_VAR: "09:00",
+    # How often the daemon evaluates the run-alert sensor: an alert goes out at most this
+    # long after a run ends. Read when the definitions load.
+    ALERT_SENSOR_INTERVAL_VAR: "15",
     # duckdb (the DuckDB file) or postgres (the COMPLIANCE_PG_* server): where dbt builds
     # the marts and every reader reads them; ingestion always checks into the DuckDB file.
     DBT_TARGET_VAR: "duckdb",
@@ -183,6 +187,15 @@ def reminders_top_of_list() -> int:
 def evidence_signing_key_file() -> Path | None:
     value = setting(EVIDENCE_SIGNING_KEY_VAR)
     return Path(value).expanduser().resolve() if value else None
+
+
+def alert_sensor_interval_seconds() -> int:
+    value = setting(ALERT_SENSOR_INTERVAL_VAR)
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(
+            f"{ALERT_SENSOR_INTERVAL_VAR} must be a whole number of seconds >= 1, got {value!r}"
+        )
+    return int(value)
 
 
 def sample_seed() -> int:

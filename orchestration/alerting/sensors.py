@@ -26,7 +26,13 @@ from orchestration.alerting.delivery import (
     initialise_positions,
 )
 from orchestration.alerting.run_alerts import build_run_alert
-from orchestration.settings import FRESHNESS_DEADLINE_VAR, TIMEZONE_VAR, setting
+from orchestration.settings import (
+    ALERT_SENSOR_INTERVAL_VAR,
+    FRESHNESS_DEADLINE_VAR,
+    TIMEZONE_VAR,
+    alert_sensor_interval_seconds,
+    setting,
+)
 from orchestration.transformation.model_keys import COVERAGE_KEY
 
 ALERT_SENSOR = "compliance_alert_sensor"
@@ -83,11 +89,11 @@ def _run_ends_after(instance: DagsterInstance, storage_id: int) -> list[tuple[in
 
 @sensor(
     name=ALERT_SENSOR,
-    minimum_interval_seconds=15,
+    minimum_interval_seconds=alert_sensor_interval_seconds(),
     default_status=DefaultSensorStatus.RUNNING,
     description="Notifies the control owners of every finished run whose ERROR checks failed "
     "(coverage below 100%, rejected HR rows, empty roster) or that failed: once per run "
-    "and channel.",
+    f"and channel (evaluated every ${ALERT_SENSOR_INTERVAL_VAR} seconds).",
 )
 def compliance_alert_sensor(context: SensorEvaluationContext) -> SkipReason:
     channels = _channels_or_skip(context, ALERT_SENSOR)

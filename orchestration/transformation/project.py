@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -22,6 +24,10 @@ from orchestration.settings import (
 )
 
 PARSE_STATE_FILE = "partial_parse.msgpack"
+# One parse state per rendered profile (see profile_parse_state), the newest kept.
+PROFILE_PARSE_STATES_DIR = "parse_state"
+PROFILE_PARSE_STATES_KEPT = 20
+_PROFILE_ENV_VAR = re.compile(r"""env_var\(\s*['"]([A-Za-z0-9_]+)['"]""")
 
 # Each run's target folder (dbt.log, run_results.json) is kept for a while to look into.
 RUN_FOLDERS_KEPT = 10
@@ -53,6 +59,17 @@ class ComplianceDbtCliResource(DbtCliResource):
         # which the assets never call; loading the profile for it costs 2-3 s a run.
         return None
 
+    def _get_unique_target_path(self, *, context: object | None) -> Path:  # type: ignore[override]
+        # dagster-dbt seeds the run's folder from target/partial_parse.msgpack only when
+        # the folder holds no state yet: this warehouse's own state goes first.
+        path = super()._get_unique_target_path(context=context)  # type: ignore[arg-type]
+        state = profile_parse_state()
+        if state.is_file():
+            run_folder = dbt_project().project_dir / path
+            run_folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(state, run_folder / PARSE_STATE_FILE)
+        return path
+
 
 def project_target_dir() -> Path:
     """The project's own target/: the prepared manifest and the parse state runs start from."""
@@ -66,20 +83,53 @@ def dbt_resource() -> DbtCliResource:
     )
 
 
+def profile_parse_state() -> Path:
+    """Where the parse state of dbt runs with this environment's profile is kept.
+
+    dbt drops its whole saved parse (a full parse, seconds) as soon as the rendered
+    profile differs, and the profile holds the warehouse path: one shared state file
+    would be re-parsed away by every run on another warehouse (a second deployment,
+    `compliance policy check`, concurrent test runs). Keyed by the profile's inputs,
+    each warehouse's next run starts from its own last parse.
+    """
+    profiles = (dbt_project().profiles_dir / "profiles.yml").read_text(encoding="utf-8")
+    inputs = [
+        profiles,
+        *(
+            f"{name}={os.environ.get(name, '')}"
+            for name in sorted(set(_PROFILE_ENV_VAR.findall(profiles)))
+        ),
+    ]
+    key = hashlib.sha256("\0".join(inputs).encode()).hexdigest()[:16]
+    return project_target_dir() / PROFILE_PARSE_STATES_DIR / f"{key}.msgpack"
+
+
 def keep_parse_state(run_target_path: Path, destination: Path | None = None) -> None:
     """Makes an invocation's parse the starting point of the next one's partial parse.
 
-    dagster-dbt seeds each run's target folder from target/partial_parse.msgpack
-    (the default `destination`); refreshing it means a daily run re-parses only
-    what changed since the last one.
+    Without a `destination`, the state is kept for this profile (profile_parse_state)
+    and as target/partial_parse.msgpack, which dagster-dbt seeds a run from when its
+    profile has no state yet; either way a daily run re-parses only what changed
+    since the last one.
     """
     state = run_target_path / PARSE_STATE_FILE
     if not state.is_file():
         return
-    destination = destination or project_target_dir() / state.name
+    if destination is not None:
+        _replace_with(state, destination)
+        return
+    _replace_with(state, profile_parse_state())
+    _replace_with(state, project_target_dir() / state.name)
+    _prune_newest(
+        project_target_dir() / PROFILE_PARSE_STATES_DIR, "*.msgpack", PROFILE_PARSE_STATES_KEPT
+    )
+
+
+def _replace_with(source: Path, destination: Path) -> None:
+    """Copies in one step for readers: another run may be copying the file right now."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     staged = destination.with_name(f"{destination.name}.{os.getpid()}")
-    shutil.copyfile(state, staged)
+    shutil.copyfile(source, staged)
     os.replace(staged, destination)
 
 
@@ -91,14 +141,22 @@ def prepare_manifest(force: bool = False) -> None:
 
 def prune_run_folders(keep: int = RUN_FOLDERS_KEPT) -> None:
     """Removes all but the newest `keep` per-run target folders dagster-dbt leaves."""
-    run_folders = project_target_dir().glob("compliance_dbt_models-*")
-    folders = sorted(
-        (folder for folder in run_folders if folder.is_dir()),
-        key=lambda folder: folder.stat().st_mtime,
-        reverse=True,
-    )
-    for folder in folders[keep:]:
-        shutil.rmtree(folder, ignore_errors=True)
+    _prune_newest(project_target_dir(), "compliance_dbt_models-*", keep)
+
+
+def _prune_newest(folder: Path, pattern: str, keep: int) -> None:
+    """Removes all but the newest `keep` entries of `folder` matching `pattern`."""
+    entries = []
+    for entry in folder.glob(pattern):
+        try:
+            entries.append((entry.stat().st_mtime, entry))
+        except FileNotFoundError:
+            continue  # removed by a concurrent run's pruning
+    for _, entry in sorted(entries, reverse=True)[keep:]:
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def dbt_executable() -> str:
