@@ -23,7 +23,9 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 # Tests that share one of these (expensive, session-scoped) stay in one process under
 # pytest-xdist; any other test stays with its module, as module-scoped fixtures need.
-SHARED_SESSION_FIXTURES = ("evidence_run", "cli_run", "postgres_server")
+# The PostgreSQL server is not one of them: a cluster starts in seconds, and the
+# PostgreSQL modules (minutes each) balance better across the workers apart.
+SHARED_SESSION_FIXTURES = ("evidence_run", "cli_run")
 
 
 def _parse_dbt_project() -> None:
