@@ -32,6 +32,7 @@ COMMANDS = (
     "generate-sample",
     "publish-postgres",
     "policy",
+    "landing",
 )
 DAY = date(2026, 11, 27)
 

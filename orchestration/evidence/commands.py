@@ -17,7 +17,7 @@ from orchestration.evidence.layout import SUMS
 from orchestration.evidence.pack import write_evidence_pack
 from orchestration.evidence.sampling import SamplingWindow, draw_sample, read_population
 from orchestration.evidence.seal import VerifyReport, sealed_folders, sha256_of, verify_folder
-from orchestration.evidence.signing import KeyFileError
+from orchestration.evidence.signing import KeyFileError, configured_signing_key
 from orchestration.settings import warehouse_path
 from orchestration.warehouse import WarehouseResource
 
@@ -30,6 +30,12 @@ def regenerate_evidence(as_of_date: date) -> int:
     """Rebuilds a day's folder from the warehouse history and stored GX results (no dbt run)."""
     from orchestration.ingestion.verify_landing import verify_landing
 
+    try:
+        # A configured key that cannot be read stops regeneration before any work.
+        configured_signing_key()
+    except KeyFileError as error:
+        print(error, file=sys.stderr)
+        return 1
     # The day's exports must come back from the landing history exactly as loaded.
     if verify_landing(warehouse_path(), as_of_date, out=sys.stderr) != 0:
         return 1

@@ -28,12 +28,11 @@ from orchestration.evidence.policy_record import read_policy_record, write_polic
 from orchestration.evidence.run_metadata import build_run_metadata
 from orchestration.evidence.sampling import SamplingWindow, write_samples
 from orchestration.evidence.seal import sha256_of, write_sums
-from orchestration.evidence.signing import load_private_key
+from orchestration.evidence.signing import configured_signing_key
 from orchestration.evidence.table_exports import read_rows, write_table_exports
 from orchestration.settings import (
     evidence_dir,
     evidence_includes_emails,
-    evidence_signing_key_file,
     sample_seed,
     sample_size,
 )
@@ -186,8 +185,7 @@ def write_evidence_pack(
 ) -> EvidencePack:
     root = root or evidence_dir()
     # A configured key that cannot be read fails the build before any work, not at the seal.
-    key_file = evidence_signing_key_file()
-    signing_key = load_private_key(key_file) if key_file else None
+    signing_key = configured_signing_key()
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{as_of_date.isoformat()}.building-", dir=root))
     staging.chmod(0o755)  # mkdtemp's 0700 would hide the folder from auditors' accounts

@@ -12,6 +12,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
 
+from orchestration.settings import evidence_signing_key_file
+
 
 class KeyFileError(ValueError):
     """A key file that is missing, unreadable or not an Ed25519 key of the expected kind."""
@@ -60,3 +62,10 @@ def signature_matches(key: Ed25519PublicKey, message: bytes, signature: str) -> 
     except (InvalidSignature, binascii.Error, ValueError):
         return False
     return True
+
+
+def configured_signing_key() -> Ed25519PrivateKey | None:
+    """The key COMPLIANCE_EVIDENCE_SIGNING_KEY names, or None when none is configured;
+    KeyFileError when the file cannot be read as one."""
+    key_file = evidence_signing_key_file()
+    return load_private_key(key_file) if key_file else None

@@ -25,7 +25,10 @@ def verify_landing(warehouse: Path, day: date | None = None, out: TextIO | None 
         return 1
     if not checks:
         what = day.isoformat() if day is not None else "any day"
-        print(f"FAILED  nothing was loaded for {what} in {warehouse}", file=out)
+        print(
+            f"FAILED  nothing was loaded for {what} in {warehouse}: materialize that day first",
+            file=out,
+        )
         return 1
     for check in checks:
         print(check.render(), file=out)
