@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
+from functools import cache
+from types import ModuleType
 from typing import Any, Protocol
 
 import pandas as pd
-import psycopg2
 import pyarrow as pa
 
 from orchestration.settings import postgres_address, postgres_connection
@@ -130,11 +131,28 @@ def _arrow_table(description: Sequence[Any], rows: list[tuple]) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=names)
 
 
-_NUMERIC_AS_FLOAT = psycopg2.extensions.new_type(
-    psycopg2.extensions.DECIMAL.values,
-    "NUMERIC_AS_FLOAT",
-    lambda value, _cursor: float(value) if value is not None else None,
-)
+@cache
+def _psycopg2() -> ModuleType:
+    """The driver, imported on first use: the DuckDB default installs without it."""
+    try:
+        import psycopg2
+        import psycopg2.extensions
+    except ImportError:
+        raise PostgresUnavailableError(
+            "the postgres target needs the PostgreSQL driver: "
+            "pip install -c constraints.txt -e '.[postgres]'"
+        ) from None
+    return psycopg2
+
+
+@cache
+def _numeric_as_float() -> Any:
+    extensions = _psycopg2().extensions
+    return extensions.new_type(
+        extensions.DECIMAL.values,
+        "NUMERIC_AS_FLOAT",
+        lambda value, _cursor: float(value) if value is not None else None,
+    )
 
 
 class _Cursor:
@@ -163,7 +181,7 @@ class PostgresConnection:
         self._raw = raw
         raw.autocommit = True
         # numeric as float, as DuckDB's doubles (the Arrow conversion wants floats).
-        psycopg2.extensions.register_type(_NUMERIC_AS_FLOAT, raw)
+        _psycopg2().extensions.register_type(_numeric_as_float(), raw)
 
     def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] | None = None):
         with self._raw.cursor() as cursor:
@@ -179,6 +197,7 @@ class PostgresConnection:
 def connect_postgres(connection: Mapping[str, str] | None = None) -> Any:
     """A psycopg2 connection, or one line naming the server and user (never the password)."""
     parameters = dict(connection or postgres_connection())
+    psycopg2 = _psycopg2()
     try:
         return psycopg2.connect(**parameters)
     except psycopg2.OperationalError as error:
@@ -188,7 +207,7 @@ def connect_postgres(connection: Mapping[str, str] | None = None) -> Any:
         ) from None
 
 
-def _reason(error: psycopg2.OperationalError, parameters: Mapping[str, str]) -> str:
+def _reason(error: Exception, parameters: Mapping[str, str]) -> str:
     """libpq's last line (e.g. `password authentication failed for user "x"`), shortened."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     reason = lines[-1] if lines else type(error).__name__

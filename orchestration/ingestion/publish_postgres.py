@@ -25,9 +25,9 @@ from collections.abc import Mapping
 from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import psycopg2
 from dagster import AssetKey
 
 from orchestration.ingestion.contract import CONTRACTS
@@ -45,6 +45,9 @@ from orchestration.policy.tables import policy_ddl, policy_tables
 from orchestration.settings import warehouse_path
 from orchestration.warehouse import open_reader
 from orchestration.warehouse_reader import connect_postgres
+
+if TYPE_CHECKING:
+    import psycopg2.extensions
 
 # The Dagster asset that runs publish_day in the daily run (postgres_assets.py); dbt's
 # models that read landing or policy sources depend on it.
