@@ -20,6 +20,8 @@ STEP_LABELS = {
     "connectors__lms_export": "pull or take the exports",
     "landing_exports": "load the day's exports",
     "policy": "apply the policy file",
+    # Does nothing on the DuckDB default (the landing tables are already the warehouse's).
+    "landing__postgres_published": "publish the day to PostgreSQL",
     "compliance_dbt_models": "build the dbt models and tests",
     "compliance_verdict": "verdict",
     "reminders__reminders_log": "reminders",
