@@ -25,10 +25,16 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, TextIO
 
 from orchestration.settings import (
+    DBT_TARGET_VAR,
     DOCS_DIR_VAR,
     EVIDENCE_DIR_VAR,
     LANDING_DIR_VAR,
     PARTITIONS_START_VAR,
+    PG_DATABASE_VAR,
+    PG_HOST_VAR,
+    PG_PORT_VAR,
+    PG_SCHEMA_VAR,
+    PG_USER_VAR,
     POLICY_FILE_VAR,
     PROJECT_ROOT,
     WAREHOUSE_VAR,
@@ -48,6 +54,13 @@ _UI_SETTINGS = (
     EVIDENCE_DIR_VAR,
     POLICY_FILE_VAR,
     PARTITIONS_START_VAR,
+    DBT_TARGET_VAR,
+    # The server, never its password: the UI inherits that from the shell that set it.
+    PG_HOST_VAR,
+    PG_PORT_VAR,
+    PG_USER_VAR,
+    PG_DATABASE_VAR,
+    PG_SCHEMA_VAR,
 )
 _POLL_SECONDS = 0.5
 

@@ -16,9 +16,10 @@ import pytest
 from orchestration.cli import SAMPLE_DEFAULTS, compliance, main, run_environment
 from orchestration.coverage import read_coverage
 from orchestration.evidence.layout import DAY_PAGE, day_folder
-from orchestration.run_console import Console, strip_ansi
+from orchestration.run_console import Console, strip_ansi, ui_command
 from orchestration.run_progress import CHECKS_LABEL, START_LABEL, STEP_LABELS
 from orchestration.sample_data import generate_landing_zone, hr_path, lms_path
+from orchestration.settings import DBT_TARGET_VAR, PG_HOST_VAR, PG_PASSWORD_VAR
 from orchestration.statuses import STATUS_TABLE, load_statuses
 from tests.conftest import BIN_DIR, PROJECT_ROOT, CliRun
 
@@ -231,3 +232,17 @@ def test_run_prints_one_screen_ending_with_where_to_look(cli_run: CliRun) -> Non
         "-w",
         str(PROJECT_ROOT / "workspace.yaml"),
     ]
+
+
+def test_the_ui_command_carries_the_postgres_target_but_never_the_password() -> None:
+    command = ui_command(
+        {
+            "DAGSTER_HOME": "/srv/dagster",
+            DBT_TARGET_VAR: "postgres",
+            PG_HOST_VAR: "db.internal",
+            PG_PASSWORD_VAR: "s3cret-value",
+        }
+    )
+    assert f"{DBT_TARGET_VAR}=postgres" in command
+    assert f"{PG_HOST_VAR}=db.internal" in command
+    assert "s3cret-value" not in command and PG_PASSWORD_VAR not in command
