@@ -55,7 +55,10 @@ def _xdist_group(item: pytest.Item) -> str:
 # Before pytest-xdist's own hook, which reads the groups.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not config.pluginmanager.hasplugin("xdist") or not config.getoption("numprocesses"):
+    # Workers collect too, and the groups must be set there (their nodeids carry the
+    # group), yet a worker's own -n is empty: the worker variable says it is one.
+    under_xdist = bool(os.environ.get("PYTEST_XDIST_WORKER") or config.getoption("numprocesses"))
+    if not config.pluginmanager.hasplugin("xdist") or not under_xdist:
         return
     for item in items:
         item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))

@@ -127,4 +127,26 @@ def build_data_docs(output_dir: Path) -> Path:
     """
     with _file_context(output_dir) as context:
         context.build_data_docs()
-    return output_dir / "data_docs" / "index.html"
+    site = output_dir / "data_docs"
+    _drop_unreferenced_static_files(site)
+    return site / "index.html"
+
+
+def _drop_unreferenced_static_files(site: Path) -> None:
+    """Removes the files GX copies into every site's static/ that no page or style uses.
+
+    Two animated tutorial GIFs and a diagram (3.4 MB of the 4 MB) are copied into each
+    day's docs and never shown, so they were most of the docs folder's daily growth.
+    """
+    static = site / "static"
+    if not static.is_dir():
+        return
+    referring = [
+        path.read_text(errors="replace")
+        for path in site.rglob("*")
+        if path.suffix in {".html", ".css", ".js"} and path.is_file()
+    ]
+    for path in static.rglob("*"):
+        if path.is_file() and path.suffix not in {".css", ".js"}:
+            if not any(path.name in text for text in referring):
+                path.unlink()

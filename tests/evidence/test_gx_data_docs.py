@@ -1,0 +1,51 @@
+"""GX's own Data Docs, kept in the docs folder for operators: each day's site keeps the
+static files its pages use, and only those (GX copies 4 MB of unused tutorial images
+into every site)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.evidence.conftest import DAYS
+
+LOCAL_REFERENCE = re.compile(r"""(?:src|href)=["']((?:\./|\.\./)*static/[^"'#?]+)""")
+
+
+def _site(evidence_run, day) -> Path:
+    return evidence_run.docs / "gx" / day.isoformat() / "data_docs"
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_every_static_file_a_page_uses_is_there(evidence_run, day) -> None:
+    site = _site(evidence_run, day)
+    pages = sorted(site.rglob("*.html"))
+    assert site / "index.html" in pages
+    missing = [
+        f"{page.relative_to(site)} -> {reference}"
+        for page in pages
+        for reference in LOCAL_REFERENCE.findall(page.read_text())
+        if not (page.parent / reference).resolve().is_file()
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_no_static_file_is_kept_that_nothing_uses(evidence_run, day) -> None:
+    site = _site(evidence_run, day)
+    texts = [
+        path.read_text(errors="replace")
+        for path in site.rglob("*")
+        if path.is_file() and path.suffix in {".html", ".css", ".js"}
+    ]
+    unused = [
+        path.relative_to(site).as_posix()
+        for path in (site / "static").rglob("*")
+        if path.is_file()
+        and path.suffix not in {".css", ".js"}
+        and not any(path.name in text for text in texts)
+    ]
+    assert unused == []
+    assert sum(path.stat().st_size for path in site.rglob("*") if path.is_file()) < 1_500_000
