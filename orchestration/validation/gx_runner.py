@@ -146,7 +146,12 @@ def _drop_unreferenced_static_files(site: Path) -> None:
         for path in site.rglob("*")
         if path.suffix in {".html", ".css", ".js"} and path.is_file()
     ]
-    for path in static.rglob("*"):
-        if path.is_file() and path.suffix not in {".css", ".js"}:
-            if not any(path.name in text for text in referring):
-                path.unlink()
+    unused = [
+        path
+        for path in static.rglob("*")
+        if path.is_file()
+        and path.suffix not in {".css", ".js"}
+        and not any(path.name in text for text in referring)
+    ]
+    for path in unused:
+        path.unlink()
