@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 
 from dagster import DagsterEventType, DagsterInstance, EventLogRecord
 
+from orchestration.settings import marts_on_postgres
 from orchestration.verdict.tags import COVERAGE_TAG, FAILING_TAG, VERDICT_TAG
 
+POSTGRES_PUBLISH_STEP = "landing__postgres_published"
 # The steps of daily_compliance_job, by op name. Steps that evaluate an asset check
 # are summed up in one line; any other step gets a line under its own name.
 STEP_LABELS = {
@@ -21,7 +23,7 @@ STEP_LABELS = {
     "landing_exports": "load the day's exports",
     "policy": "apply the policy file",
     # Does nothing on the DuckDB default (the landing tables are already the warehouse's).
-    "landing__postgres_published": "publish the day to PostgreSQL",
+    POSTGRES_PUBLISH_STEP: "publish the day to PostgreSQL",
     "compliance_dbt_models": "build the dbt models and tests",
     "compliance_verdict": "verdict",
     "reminders__reminders_log": "reminders",
@@ -129,6 +131,8 @@ class RunProgress:
     def _outcome(self, step: str, failed: bool) -> str:
         if failed:
             return "FAILED (see the log)"
+        if step == POSTGRES_PUBLISH_STEP and not marts_on_postgres():
+            return "not needed (DuckDB target)"
         if step != VERDICT_STEP:
             return "done"
         run = self.instance.get_run_by_id(self.run_id)
