@@ -138,20 +138,24 @@ def _drop_unreferenced_static_files(site: Path) -> None:
     Two animated tutorial GIFs and a diagram (3.4 MB of the 4 MB) are copied into each
     day's docs and never shown, so they were most of the docs folder's daily growth.
     """
+    for path in unreferenced_static_files(site):
+        path.unlink()
+
+
+def unreferenced_static_files(site: Path) -> list[Path]:
+    """The files under a Data Docs site's static/ that no page, style or script names."""
     static = site / "static"
     if not static.is_dir():
-        return
+        return []
     referring = [
         path.read_text(errors="replace")
         for path in site.rglob("*")
         if path.suffix in {".html", ".css", ".js"} and path.is_file()
     ]
-    unused = [
+    return [
         path
         for path in static.rglob("*")
         if path.is_file()
         and path.suffix not in {".css", ".js"}
         and not any(path.name in text for text in referring)
     ]
-    for path in unused:
-        path.unlink()

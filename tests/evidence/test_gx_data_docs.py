@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.validation.gx_runner import unreferenced_static_files
 from tests.evidence.conftest import DAYS
 
 LOCAL_REFERENCE = re.compile(r"""(?:src|href)=["']((?:\./|\.\./)*static/[^"'#?]+)""")
@@ -36,17 +37,6 @@ def test_every_static_file_a_page_uses_is_there(evidence_run, day) -> None:
 @pytest.mark.parametrize("day", DAYS, ids=str)
 def test_no_static_file_is_kept_that_nothing_uses(evidence_run, day) -> None:
     site = _site(evidence_run, day)
-    texts = [
-        path.read_text(errors="replace")
-        for path in site.rglob("*")
-        if path.is_file() and path.suffix in {".html", ".css", ".js"}
-    ]
-    unused = [
-        path.relative_to(site).as_posix()
-        for path in (site / "static").rglob("*")
-        if path.is_file()
-        and path.suffix not in {".css", ".js"}
-        and not any(path.name in text for text in texts)
-    ]
+    unused = [path.relative_to(site).as_posix() for path in unreferenced_static_files(site)]
     assert unused == []
     assert sum(path.stat().st_size for path in site.rglob("*") if path.is_file()) < 1_500_000
