@@ -5,9 +5,12 @@ The page (about 5 MiB) describes the models, tests, lineage and the warehouse's
 tables and columns: all of it the same from one day to the next until the project or
 the schema changes. So it lives in `<evidence>/dbt_docs/<fingerprint>/index.html`,
 where the fingerprint is the SHA-256 over the dbt project's files, the dbt versions
-and the warehouse's column list; a day whose fingerprint is already there reuses the
-page without running dbt at all, and each day's SHA256SUMS lists the page it links
-with its SHA-256. It is generated without compiling (`--no-compile`): compiled SQL
+and the warehouse's database name and column list; a day whose fingerprint is already
+there reuses the page without running dbt at all, and each day's SHA256SUMS lists the
+page it links with its SHA-256. The project's target/ keeps the latest page of each
+fingerprint too, so a new evidence folder (another deployment on the machine, a copy
+regenerated elsewhere) starts from it instead of running dbt (two dbt starts, a full
+parse and the catalog: 10-15 s). It is generated without compiling (`--no-compile`): compiled SQL
 would carry one day's date into a page every day shares.
 
 The docs describe the warehouse the evidence was read from. On PostgreSQL that is the
@@ -50,6 +53,8 @@ from orchestration.transformation.project import (
     dbt_executable,
     keep_parse_state,
     project_target_dir,
+    prune_newest,
+    replace_file,
 )
 from orchestration.warehouse_reader import MartsConnection
 
@@ -63,6 +68,13 @@ from information_schema.columns
 where table_schema not in ('information_schema', 'pg_catalog')
 order by table_schema, table_name, ordinal_position
 """
+
+
+# The docs' own parse state and pages, in the project's target/.
+EVIDENCE_DOCS_DIR = "evidence_docs"
+# Pages kept per fingerprint, the newest.
+CACHED_PAGES_DIR = "pages"
+CACHED_PAGES_KEPT = 10
 
 
 class DbtDocsError(RuntimeError):
@@ -93,8 +105,12 @@ def _read_only_profiles(directory: Path, warehouse_file: Path) -> None:
 
 def warehouse_schema(connection: MartsConnection) -> str:
     """The warehouse's tables and columns, one line each: what the docs' catalog shows."""
+    # The catalog names each table's database too (DuckDB: the file's stem).
+    ((database,),) = connection.execute("select current_database()").fetchall()
     rows = connection.execute(_SCHEMA_SQL).fetchall()
-    return "\n".join("\t".join(str(value) for value in row) for row in rows)
+    return "\n".join(
+        [f"database\t{database}", *("\t".join(str(value) for value in row) for row in rows)]
+    )
 
 
 def docs_fingerprint(schema: str) -> str:
@@ -116,16 +132,23 @@ def publish_dbt_docs(
     root: Path, fingerprint: str, as_of_date: date, warehouse_file: Path
 ) -> tuple[str, bool]:
     """The shared docs page for `fingerprint` (its path from a day folder), generated
-    only when no earlier day left it; and whether it was generated now."""
+    only when neither an earlier day nor the project's cache has it; and whether dbt
+    ran for it now."""
     relative = layout.shared_dbt_docs(fingerprint)
     folder = root / layout.DBT_DOCS_ROOT / fingerprint
     if (folder / layout.DBT_DOCS_PAGE).is_file():
         return relative, False
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{fingerprint}.building-", dir=folder.parent))
+    cached = cached_page(fingerprint)
     try:
         staging.chmod(0o755)
-        generate_dbt_docs(as_of_date, staging / layout.DBT_DOCS_PAGE, warehouse_file)
+        generated = not cached.is_file()
+        if generated:
+            generate_dbt_docs(as_of_date, staging / layout.DBT_DOCS_PAGE, warehouse_file)
+            _cache(staging / layout.DBT_DOCS_PAGE, cached)
+        else:
+            shutil.copyfile(cached, staging / layout.DBT_DOCS_PAGE)
         try:
             staging.rename(folder)
         except OSError:
@@ -134,7 +157,18 @@ def publish_dbt_docs(
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return relative, True
+    return relative, generated
+
+
+def cached_page(fingerprint: str) -> Path:
+    """Where the project's target/ keeps the page generated for `fingerprint`."""
+    pages = project_target_dir() / EVIDENCE_DOCS_DIR / CACHED_PAGES_DIR
+    return pages / fingerprint / layout.DBT_DOCS_PAGE
+
+
+def _cache(page: Path, cached: Path) -> None:
+    replace_file(page, cached)
+    prune_newest(cached.parent.parent, "*", CACHED_PAGES_KEPT)
 
 
 def _dbt(
@@ -191,7 +225,7 @@ def generate_dbt_docs(as_of_date: date, destination: Path, warehouse_file: Path)
             profiles_dir, profile_target = work, READ_ONLY_TARGET
         target = work / "target"
         target.mkdir()
-        parse_state = project_target_dir() / "evidence_docs" / PARSE_STATE_FILE
+        parse_state = project_target_dir() / EVIDENCE_DOCS_DIR / PARSE_STATE_FILE
         if parse_state.is_file():
             shutil.copyfile(parse_state, target / PARSE_STATE_FILE)
         # `docs generate --no-compile` documents the manifest a parse left in the target.

@@ -116,16 +116,16 @@ def keep_parse_state(run_target_path: Path, destination: Path | None = None) -> 
     if not state.is_file():
         return
     if destination is not None:
-        _replace_with(state, destination)
+        replace_file(state, destination)
         return
-    _replace_with(state, profile_parse_state())
-    _replace_with(state, project_target_dir() / state.name)
-    _prune_newest(
+    replace_file(state, profile_parse_state())
+    replace_file(state, project_target_dir() / state.name)
+    prune_newest(
         project_target_dir() / PROFILE_PARSE_STATES_DIR, "*.msgpack", PROFILE_PARSE_STATES_KEPT
     )
 
 
-def _replace_with(source: Path, destination: Path) -> None:
+def replace_file(source: Path, destination: Path) -> None:
     """Copies in one step for readers: another run may be copying the file right now."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     staged = destination.with_name(f"{destination.name}.{os.getpid()}")
@@ -141,10 +141,10 @@ def prepare_manifest(force: bool = False) -> None:
 
 def prune_run_folders(keep: int = RUN_FOLDERS_KEPT) -> None:
     """Removes all but the newest `keep` per-run target folders dagster-dbt leaves."""
-    _prune_newest(project_target_dir(), "compliance_dbt_models-*", keep)
+    prune_newest(project_target_dir(), "compliance_dbt_models-*", keep)
 
 
-def _prune_newest(folder: Path, pattern: str, keep: int) -> None:
+def prune_newest(folder: Path, pattern: str, keep: int) -> None:
     """Removes all but the newest `keep` entries of `folder` matching `pattern`."""
     entries = []
     for entry in folder.glob(pattern):

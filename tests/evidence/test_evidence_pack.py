@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from dagster import DagsterEventType
 
-from orchestration.evidence import layout
+from orchestration.evidence import dbt_docs, layout
 from orchestration.evidence.seal import sha256_of
 from orchestration.evidence.table_exports import TABLE_EXPORTS, read_export
 from orchestration.rule_settings import load_rule_settings
@@ -92,6 +92,30 @@ def test_days_share_one_dbt_docs_page_sealed_by_each(evidence_run) -> None:
         if record.step_key == "evidence_pack"
     ]
     assert any("dbt docs unchanged" in message for message in messages), messages
+
+
+def test_a_new_evidence_folder_takes_the_docs_page_from_the_projects_cache(
+    evidence_run, tmp_path
+) -> None:
+    """Another evidence folder of the same project and warehouse schema gets the page
+    the project's target/ kept, without running dbt; dbt still generates it from
+    nothing whenever no page of that fingerprint is cached."""
+    (link,) = _shared_docs(evidence_run.day(END_DATE))
+    fingerprint = Path(link).parent.name
+    cached = dbt_docs.cached_page(fingerprint)
+    assert cached.is_file(), "the run that generated the page kept it"
+
+    relative, generated = dbt_docs.publish_dbt_docs(
+        tmp_path, fingerprint, END_DATE, evidence_run.warehouse
+    )
+    assert (relative, generated) == (link, False)
+    copied = tmp_path / layout.DBT_DOCS_ROOT / fingerprint / layout.DBT_DOCS_PAGE
+    assert copied.read_bytes() == cached.read_bytes()
+
+    fresh = tmp_path / "generated" / layout.DBT_DOCS_PAGE
+    dbt_docs.generate_dbt_docs(END_DATE, fresh, evidence_run.warehouse)
+    assert fresh.stat().st_size > 100_000
+    assert "model.training_compliance.fct_training_compliance" in fresh.read_text()
 
 
 def test_no_population_is_stored_twice_uncompressed(evidence_run) -> None:
