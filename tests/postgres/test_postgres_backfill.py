@@ -42,11 +42,12 @@ def backfill(tmp_path_factory: pytest.TempPathFactory, postgres_server: Postgres
     generate_landing_zone(root / "landing", people=PEOPLE, days=len(DAYS), end_date=END_DATE)
     server = postgres_server.with_new_database("backfill")
     environment = {DBT_TARGET_VAR: "postgres", **server.environment()}
-    # GX is imported now, not by a thread of a run: a fork must not copy a held import lock.
-    import great_expectations  # noqa: F401
-
-    # Forked: the children start from this process's loaded definitions (seconds each).
-    with multiprocessing.get_context("fork").Pool(len(DAYS)) as pool:
+    # The children fork from a fresh, single-threaded server that loaded the definitions
+    # once (seconds each saved). Forked from this worker instead, they would copy locks
+    # held at that instant by its threads from earlier in-process runs, and one hung.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["tests.in_process"])
+    with context.Pool(len(DAYS)) as pool:
         outcomes = pool.starmap(_run_day, [(root, day, environment) for day in DAYS])
     return server, dict(zip(DAYS, outcomes, strict=True))
 
