@@ -1,5 +1,6 @@
 """dbt's saved parse is kept per rendered profile, so runs on one warehouse keep their
-partial parse whatever ran on another warehouse in between (real dbt invocations)."""
+partial parse whatever ran on another warehouse in between, and a new warehouse of the
+same file name starts from another's (real dbt invocations)."""
 
 from __future__ import annotations
 
@@ -67,9 +68,14 @@ def test_a_run_on_another_warehouse_leaves_the_partial_parse_alone(
     target_dir: Path, monkeypatch, tmp_path
 ) -> None:
     first, other = tmp_path / "a" / "compliance.duckdb", tmp_path / "b" / "compliance.duckdb"
+    renamed = tmp_path / "c" / "controls.duckdb"
     _parse_on(first, monkeypatch)
-    # Seeded from the shared state the first warehouse left: dbt starts over.
-    assert "UnableToPartialParse" in _parse_on(other, monkeypatch)
+    # A new warehouse of the same file name starts from the first one's parse.
+    events = _parse_on(other, monkeypatch)
+    assert "UnableToPartialParse" not in events, events
+    assert "PartialParsingEnabled" in events or "PartialParsingSkipParsing" in events, events
+    # Another file name is another database name in every node: dbt starts over.
+    assert "UnableToPartialParse" in _parse_on(renamed, monkeypatch)
     events = _parse_on(first, monkeypatch)
     assert "PartialParsingEnabled" in events or "PartialParsingSkipParsing" in events, events
     assert "UnableToPartialParse" not in events, events
