@@ -10,8 +10,8 @@ there reuses the page without running dbt at all, and each day's SHA256SUMS list
 page it links with its SHA-256. The project's target/ keeps the latest page of each
 fingerprint too, so a new evidence folder (another deployment on the machine, a copy
 regenerated elsewhere) starts from it instead of running dbt (two dbt starts, a full
-parse and the catalog: 10-15 s). It is generated without compiling (`--no-compile`): compiled SQL
-would carry one day's date into a page every day shares.
+parse and the catalog: 10-15 s). It is generated without compiling (`--no-compile`):
+compiled SQL would carry one day's date into a page every day shares.
 
 The docs describe the warehouse the evidence was read from. On PostgreSQL that is the
 project's own `postgres` output (dbt only reads the catalog there). On DuckDB, dbt gets
