@@ -351,6 +351,8 @@ def _store_first_day(
                (select day from next_day), {_stored_row_hash(contract)}, {occurrence},
                {columns}
         from day_rows
+        -- Stored in slot order, as later loads read and update it.
+        order by source_line
         """,
         parameters,
     )
