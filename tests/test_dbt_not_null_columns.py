@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 
 import duckdb
 
-from orchestration.settings import DBT_PROJECT_DIR
-from orchestration.transformation.project import dbt_executable
+from tests.dbt_cli import run_dbt
 
 TEST = "not_null_columns_fct_training_compliance"
 # The project names schemas as configured (macros/generate_schema_name.sql).
@@ -30,30 +26,9 @@ def test_a_row_without_a_listed_value_fails_and_names_its_columns(tmp_path: Path
             ") as rows(as_of_date, employee_id, job_family, scope_rule_id, status, "
             "is_failing, is_compliant)"
         )
-    target = tmp_path / "target"
-    result = subprocess.run(
-        [
-            dbt_executable(),
-            "test",
-            "--select",
-            TEST,
-            "--store-failures",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(tmp_path / "logs"),
-        ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "COMPLIANCE_WAREHOUSE": str(warehouse)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    result, results = run_dbt(["test", "--select", TEST, "--store-failures"], warehouse, tmp_path)
     assert result.returncode == 1, result.stdout[-4000:]
-    (outcome,) = json.loads((target / "run_results.json").read_text())["results"]
+    (outcome,) = results
     assert (outcome["status"], outcome["failures"]) == ("fail", 1)
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         failing = connection.execute(f"select * from {AUDIT_TABLE}").fetchall()

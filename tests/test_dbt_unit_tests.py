@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 
 import duckdb
 
 from orchestration.ingestion.landing_tables import ensure_landing_schema
 from orchestration.policy.tables import policy_ddl
-from orchestration.settings import DBT_PROJECT_DIR
-from orchestration.transformation.project import dbt_executable
+from tests.dbt_cli import run_dbt
 
 MINIMUM_UNIT_TESTS = 77
 
@@ -25,31 +21,18 @@ def test_dbt_unit_tests_pass(tmp_path: Path) -> None:
         ensure_landing_schema(connection)
         for statement in policy_ddl():
             connection.execute(statement)
-    target = tmp_path / "target"
-    result = subprocess.run(
+    result, results = run_dbt(
         [
-            dbt_executable(),
             "build",
-            "--profiles-dir",
-            ".",
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(tmp_path / "logs"),
             "--vars",
             "{as_of_date: '2026-11-27'}",
             "--select",
             "resource_type:seed resource_type:model resource_type:unit_test",
         ],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "COMPLIANCE_WAREHOUSE": str(warehouse)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+        warehouse,
+        tmp_path,
     )
     assert result.returncode == 0, result.stdout[-6000:]
-    results = json.loads((target / "run_results.json").read_text())["results"]
     unit_results = [r for r in results if r["unique_id"].startswith("unit_test.")]
     assert len(unit_results) >= MINIMUM_UNIT_TESTS
     assert all(r["status"] == "pass" for r in unit_results)

@@ -51,6 +51,7 @@ from orchestration.settings import (
 from orchestration.transformation.project import (
     PARSE_STATE_FILE,
     dbt_executable,
+    dbt_profile_name,
     keep_parse_state,
     project_target_dir,
     prune_newest,
@@ -84,9 +85,8 @@ class DbtDocsError(RuntimeError):
 def _read_only_profiles(directory: Path, warehouse_file: Path) -> None:
     # dbt-duckdb names the database after the file's stem; the attach keeps that name.
     database = warehouse_file.stem
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text())
     profile = {
-        project["profile"]: {
+        dbt_profile_name(): {
             "target": READ_ONLY_TARGET,
             "outputs": {
                 READ_ONLY_TARGET: {

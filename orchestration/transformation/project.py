@@ -157,8 +157,7 @@ def _dbt_profile_hash() -> str:
     from dbt_common.context import set_invocation_context
 
     set_invocation_context(dict(os.environ))
-    project = yaml.safe_load((dbt_project().project_dir / "dbt_project.yml").read_text())
-    profile_name = project["profile"]
+    profile_name = dbt_profile_name()
     raw = read_profile(str(dbt_project().profiles_dir))
     target, data = Profile.render_profile(
         raw[profile_name], profile_name, setting(DBT_TARGET_VAR), ProfileRenderer({})
@@ -166,6 +165,12 @@ def _dbt_profile_hash() -> str:
     credentials = Profile._credentials_from_profile(data, profile_name, target)
     connection = sorted(credentials.connection_info())
     return FileHash.from_contents(pprint.pformat(connection)).checksum
+
+
+def dbt_profile_name() -> str:
+    """The profile dbt_project.yml names."""
+    project = yaml.safe_load((dbt_project().project_dir / "dbt_project.yml").read_text())
+    return project["profile"]
 
 
 def keep_parse_state(run_target_path: Path, destination: Path | None = None) -> None:
